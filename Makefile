@@ -1,0 +1,50 @@
+# kbgen: the two set-up commands are `make` (main job) and `make test`.
+#
+#   make            install into .venv, fetch the real libvirt inputs, build the
+#                   knowledge base and the site (offline: falls back to the
+#                   embedded snapshot in data/)
+#   make test       install test dependencies (Debian chromium for the browser
+#                   tests), run the whole test suite
+#   make refresh    rebuild data/snapshot from the real inputs
+#   make bench      print the benchmark figures
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SITE ?= $(CURDIR)/site
+
+.PHONY: all install kb site test test-deps refresh bench clean
+
+all: site
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+
+kb: install
+	$(BIN)/kbgen build --or-snapshot
+	$(BIN)/kb since virDomainUndefineFlags
+
+site: kb
+	$(BIN)/kbgen site --out $(SITE)
+
+test-deps: install
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: test-deps
+	$(BIN)/python -m pytest -q
+
+refresh: install
+	$(BIN)/kbgen refresh
+
+bench: install
+	$(BIN)/python bench/bench_kb.py
+	$(BIN)/python bench/bench_site.py
+
+clean:
+	rm -rf $(VENV) site *.egg-info

@@ -1,0 +1,55 @@
+"""Benchmark `kb since` start-up and `kbgen build` from cached inputs; prints figures.
+
+Baseline measured in the same run: `python3 -c "import sqlite3"` (the floor any
+Python CLI that reads SQLite pays). Targets (issue #2): kb since <= 2x the
+baseline; kbgen build of all four releases from the cache <= 5 s.
+
+usage: python bench/bench_kb.py [--runs N]
+Needs the inputs in the kbgen cache (run `make` once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def median_seconds(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    # As pip does at install time, so that start-up is measured without compiling
+    # sources (this environment may set PYTHONDONTWRITEBYTECODE).
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "kbgen", quiet=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "kb.sqlite"
+        build = [str(BIN / "kbgen"), "build", "--offline", "--quiet", "--db", str(db)]
+        build_s = median_seconds(build, max(3, args.runs // 7))
+        baseline = median_seconds([sys.executable, "-c", "import sqlite3"], args.runs)
+        since = median_seconds([str(BIN / "kb"), "--db", str(db), "since", "virDomainUndefineFlags"], args.runs)
+        search = median_seconds([str(BIN / "kb"), "--db", str(db), "search", "undefine"], args.runs)
+    print(f"python3 -c 'import sqlite3' median   {baseline * 1000:7.1f} ms  (baseline, {args.runs} runs)")
+    print(f"kb since virDomainUndefineFlags median {since * 1000:7.1f} ms  = {since / baseline:.2f}x baseline (target <= 2x)")
+    print(f"kb search undefine median             {search * 1000:7.1f} ms  = {search / baseline:.2f}x baseline")
+    print(f"kbgen build --offline (4 releases)     {build_s:7.2f} s   (target <= 5 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Committed data: the source manifest and the embedded facts snapshot."""

@@ -1,0 +1,162 @@
+"""`kbgen`: fetch the inputs and build the knowledge base (and its snapshot).
+
+Exit status: 0 built, 2 an input, download or write failed (the previous
+knowledge base is left as it was), or a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kbgen import __version__
+from kbgen.cli import EXIT_OK, fail, print_json
+from kbgen.errors import KbgenError
+
+KBGEN_EPILOG = """\
+examples:
+  kbgen build                          fetch the releases in data/releases.toml, build the knowledge base
+  kbgen build --offline                the same from the download cache only
+  kbgen build --input 12.8.0=/usr/share/libvirt/api --db kb.sqlite
+                                       build from files you have (a directory, file, .deb or URL)
+  kbgen refresh                        rebuild and rewrite the embedded snapshot in data/snapshot
+
+Downloads are cached in $KBGEN_CACHE_DIR (default $XDG_CACHE_HOME/kbgen). Debian
+packages come from the mirror that this machine's apt sources name, or from
+$KBGEN_DEBIAN_MIRROR. Exit status: 0 built, 2 an input, download or write failed
+(the previous knowledge base is left as it was).
+"""
+
+
+def kbgen_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kbgen",
+        description="Build the libvirt API knowledge base from real libvirt inputs.",
+        epilog=KBGEN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kbgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, help_ in (
+        ("build", "fetch inputs and build the knowledge base (atomically replaces the old one)"),
+        ("fetch", "download the inputs of every release into the cache, build nothing"),
+        ("refresh", "build, then rewrite the embedded snapshot (data/snapshot)"),
+    ):
+        p = sub.add_parser(name, help=help_)
+        _source_options(p)
+        if name != "fetch":
+            p.add_argument("--db", type=Path, metavar="PATH", help="where to write the knowledge base (default: $KBGEN_DB or $XDG_DATA_HOME/kbgen/kb.sqlite)")
+        if name == "build":
+            p.add_argument("--or-snapshot", action="store_true",
+                           help="if an input cannot be downloaded, install the embedded snapshot as the knowledge base instead of failing")
+        if name == "refresh":
+            p.add_argument("--snapshot-dir", type=Path, metavar="DIR", help="where to write the snapshot (default: data/snapshot of this kbgen)")
+        p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return parser
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--manifest", type=Path, metavar="FILE", help="release manifest (default: data/releases.toml)")
+    p.add_argument("--input", action="append", default=[], metavar="VERSION=PATH|URL",
+                   help="use this file, directory, .deb or URL for release VERSION instead of the manifest (repeatable)")
+    p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
+    p.add_argument("--offline", action="store_true", help="use only what is in the cache; say what is missing")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = kbgen_parser().parse_args(argv)
+    try:
+        return {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh}[args.command](args)
+    except KbgenError as err:
+        return fail(f"kbgen {args.command}: {err}")
+    except KeyboardInterrupt:
+        return fail(f"kbgen {args.command}: interrupted; the previous knowledge base is unchanged")
+
+
+def _say(args):
+    return (lambda _: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+
+
+def _resolver(args):
+    from kbgen.debian import find_mirror
+    from kbgen.fetch import Fetcher, default_cache_dir
+    from kbgen.sources import Resolver
+
+    cache = args.cache_dir or default_cache_dir()
+    fetcher = Fetcher(cache, offline=args.offline, progress=None if not args.quiet else False, warn=_say(args))
+    return Resolver(fetcher, cache, find_mirror)
+
+
+def _releases(args):
+    from kbgen.sources import load_manifest, releases_from_specs
+
+    return releases_from_specs(args.input) if args.input else load_manifest(args.manifest)
+
+
+def _cmd_fetch(args) -> int:
+    resolver, releases = _resolver(args), _releases(args)
+    listing = {r.version: [{"name": f.name, "origin": f.origin, "path": str(f.path)} for f in resolver.release_inputs(r)] for r in releases}
+    if args.json:
+        print_json(listing)
+    else:
+        for version, files in listing.items():
+            print(f"{version}: " + ", ".join(f["name"] for f in files))
+    return EXIT_OK
+
+
+def _cmd_build(args) -> int:
+    from kbgen.db import default_db_path
+    from kbgen.errors import FetchError
+    from kbgen.pipeline import build_database
+
+    path = Path(args.db or default_db_path())
+    try:
+        report = build_database(path, _releases(args), _resolver(args), _say(args))
+    except FetchError as err:
+        if not args.or_snapshot:
+            raise
+        return _install_snapshot(path, err)
+    _print_report(args, report)
+    return EXIT_OK
+
+
+def _install_snapshot(path: Path, err: Exception) -> int:
+    from kbgen.db import write_database
+    from kbgen.snapshot import read_snapshot, snapshot_dir
+
+    print(f"kbgen build: {err}", file=sys.stderr)
+    write_database(path, read_snapshot(snapshot_dir()))
+    print(f"kbgen build: installed the embedded snapshot as {path} instead (facts as of its releases; rerun with network to rebuild)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_refresh(args) -> int:
+    from kbgen.db import write_database
+    from kbgen.pipeline import build_tables
+    from kbgen.snapshot import snapshot_dir, write_snapshot
+
+    tables = build_tables(_releases(args), _resolver(args), _say(args))
+    target = args.snapshot_dir or snapshot_dir()
+    write_snapshot(tables, target)
+    print(f"snapshot written to {target}: " + ", ".join(f"{k} {len(v)}" for k, v in tables.items()), file=sys.stderr)
+    if args.db:
+        write_database(args.db, tables)
+    return EXIT_OK
+
+
+def _print_report(args, report) -> None:
+    if args.json:
+        print_json({
+            "database": str(report.path), "releases": report.releases, "counts": report.counts,
+            "disagreements": report.disagreements, "seconds": round(report.seconds, 3),
+        })
+        return
+    counts = report.counts
+    print(f"built {report.path} in {report.seconds:.1f} s from releases {', '.join(report.releases)}")
+    print(f"  {counts['symbols']} symbols, {counts['flag_links']} function-flag links, "
+          f"{counts['driver_support']} driver support entries, {counts['matrix_apis']} hvsupport rows")
+    print(f"  {len(report.disagreements)} disagreement(s) between sources" + (":" if report.disagreements else ""))
+    for d in report.disagreements:
+        print(f"    [{d['kind']}] {d['detail']}: {d['values']}")

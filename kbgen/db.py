@@ -1,0 +1,106 @@
+"""The knowledge base file: its schema, the atomic writer, and the read-only opener.
+
+The schema is documented column by column in docs/schema.md (a test keeps the
+two in step). Writing uses sqlite-utils; reading uses only the standard
+library's sqlite3, because `kb` start-up time matters.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from kbgen.errors import KbgenError
+
+SCHEMA_VERSION = "1"
+
+# table -> (columns with SQLite types, primary key, indexes)
+SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
+    "meta": ({"key": str, "value": str}, ("key",), []),
+    "releases": (
+        {"version": str, "version_key": int, "suite": str, "symbols": int, "has_hvsupport": bool},
+        ("version",),
+        [],
+    ),
+    "inputs": ({"release": str, "name": str, "origin": str, "sha256": str}, ("release", "name"), []),
+    "symbols": (
+        {
+            "name": str, "kind": str, "module": str, "file": str, "enum_type": str, "value": str,
+            "has_flags": bool, "since": str, "since_key": int, "since_exact": bool,
+            "since_source": str, "since_origin": str, "first_release": str, "last_release": str,
+        },
+        ("name",),
+        [("kind",), ("since_key",), ("enum_type",), ("module",)],
+    ),
+    "flag_links": ({"function": str, "enum_type": str}, ("function", "enum_type"), [("enum_type",)]),
+    "driver_support": (
+        {
+            "api": str, "driver": str, "driver_group": str, "since": str, "since_key": int,
+            "removed_in": str, "removed_key": int, "public": bool, "origin": str,
+        },
+        ("api", "driver"),
+        [("driver",), ("since_key",)],
+    ),
+    "matrix_apis": (
+        {"api": str, "driver_group": str, "version": str, "version_key": int, "linked": bool, "origin": str},
+        ("api",),
+        [],
+    ),
+    "disagreements": ({"subject": str, "kind": str, "detail": str, "values": str}, (), [("subject",)]),
+}
+
+
+def default_db_path() -> str:
+    """$KBGEN_DB, else $XDG_DATA_HOME/kbgen/kb.sqlite (where `kbgen build` writes by default)."""
+    if os.environ.get("KBGEN_DB"):
+        return os.environ["KBGEN_DB"]
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "kbgen", "kb.sqlite")
+
+
+def write_database(path, tables: dict[str, list[dict]]) -> None:
+    """Write all tables into a new file next to `path`, then rename it over `path`.
+
+    A failure at any point leaves the previous database as it was.
+    """
+    from pathlib import Path
+
+    import sqlite_utils
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite_utils.Database(tmp)
+        for name, (columns, pk, indexes) in SCHEMA.items():
+            table = db[name]
+            table.create(columns, pk=list(pk) if len(pk) > 1 else (pk[0] if pk else None), not_null=set(pk))
+            table.insert_all(tables.get(name, []), batch_size=1000)
+            for columns_ in indexes:
+                table.create_index(list(columns_))
+        db.execute("CREATE INDEX symbols_name_nocase ON symbols(name COLLATE NOCASE)")
+        db.conn.commit()
+        db.conn.close()
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def open_database(path) -> sqlite3.Connection:
+    """Open a knowledge base read-only; KbgenError if it is missing, foreign or corrupt."""
+    if not os.path.isfile(path):
+        raise KbgenError(f"{path}: no knowledge base there; run `kbgen build` (or pass --db)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError as err:
+        raise KbgenError(f"{path}: not a kbgen knowledge base ({err})") from None
+    if row is None or row[0] != SCHEMA_VERSION:
+        found = row[0] if row else "none"
+        raise KbgenError(f"{path}: knowledge base schema {found}, this kbgen reads {SCHEMA_VERSION}; rebuild it with `kbgen build`")
+    return conn

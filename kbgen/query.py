@@ -1,0 +1,276 @@
+"""Questions asked of the knowledge base, answered as plain dicts (the JSON shape).
+
+Only the standard library is imported here: this is `kb`'s start-up path.
+Versions are compared through the precomputed integer keys.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from kbgen.versions import is_version, version_key
+
+GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+class NotFound(Exception):
+    def __init__(self, name: str, suggestions: list[str]):
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+
+
+class BadQuery(Exception):
+    """A question that cannot be asked as put (a malformed version, say)."""
+
+
+def since_display(version: str, exact: bool) -> str:
+    return version if exact else f"<= {version}"
+
+
+# --- since / show ----------------------------------------------------------------
+
+
+def since(conn: sqlite3.Connection, name: str) -> dict:
+    """What NAME is and the release that added it, with drivers and flags."""
+    row = _symbol(conn, name)
+    if row is None:
+        return _internal_api(conn, name)
+    answer = _symbol_answer(row)
+    if row["kind"] == "function":
+        answer["drivers"] = _drivers_of(conn, row["name"])
+        answer["flags"] = _flags_of(conn, row["name"])
+    if row["kind"] == "enum":
+        answer["taken_by"] = _functions_taking(conn, row["enum_type"])
+    return answer
+
+
+def show(conn: sqlite3.Connection, name: str) -> dict:
+    """The whole record: since() plus siblings, the hvsupport row and disagreements."""
+    answer = since(conn, name)
+    if answer["kind"] == "enum":
+        answer["siblings"] = _constants_of(conn, answer["enum_type"])
+    matrix = conn.execute("SELECT * FROM matrix_apis WHERE api = ?", (answer["name"],)).fetchone()
+    answer["hvsupport"] = _matrix_answer(matrix) if matrix else None
+    answer["disagreements"] = [
+        {"kind": r["kind"], "detail": r["detail"]}
+        for r in conn.execute(
+            "SELECT kind, detail FROM disagreements WHERE subject = ? OR subject LIKE ? ESCAPE '\\' ORDER BY rowid",
+            (answer["name"], _like_escape(answer["name"]) + " / %"),
+        )
+    ]
+    return answer
+
+
+def _symbol(conn, name: str):
+    return conn.execute("SELECT * FROM symbols WHERE name = ? COLLATE NOCASE ORDER BY name = ? DESC LIMIT 1", (name, name)).fetchone()
+
+
+def _symbol_answer(row) -> dict:
+    return {
+        "name": row["name"],
+        "kind": row["kind"],
+        "module": row["module"],
+        "file": row["file"],
+        "since": row["since"],
+        "since_exact": bool(row["since_exact"]),
+        "since_display": since_display(row["since"], bool(row["since_exact"])),
+        "since_source": row["since_source"],
+        "since_origin": row["since_origin"],
+        "first_release": row["first_release"],
+        "last_release": row["last_release"],
+        "enum_type": row["enum_type"],
+        "value": row["value"],
+    }
+
+
+def _internal_api(conn, name: str) -> dict:
+    row = conn.execute("SELECT * FROM matrix_apis WHERE api = ? COLLATE NOCASE", (name,)).fetchone()
+    if row is None:
+        raise NotFound(name, suggest(conn, name))
+    answer = {"name": row["api"], "kind": "internal", "module": None, "file": None}
+    answer.update(_matrix_answer(row))
+    answer["since"] = row["version"]
+    answer["since_exact"] = True
+    answer["since_display"] = row["version"] or "unknown"
+    answer["since_source"] = "hvsupport"
+    answer["since_origin"] = row["origin"]
+    answer["drivers"] = _drivers_of(conn, row["api"])
+    answer["flags"] = []
+    return answer
+
+
+def _matrix_answer(row) -> dict:
+    return {"driver_group": row["driver_group"], "version": row["version"], "linked": bool(row["linked"]), "origin": row["origin"]}
+
+
+def _drivers_of(conn, api: str) -> list[dict]:
+    rows = conn.execute(
+        "SELECT driver, driver_group, since, removed_in, origin FROM driver_support WHERE api = ? ORDER BY since_key, driver",
+        (api,),
+    )
+    return [dict(r) for r in rows]
+
+
+def _flags_of(conn, function: str) -> list[dict]:
+    types = [r[0] for r in conn.execute("SELECT enum_type FROM flag_links WHERE function = ? ORDER BY enum_type", (function,))]
+    return [{"enum_type": t, "constants": _constants_of(conn, t)} for t in types]
+
+
+def _constants_of(conn, enum_type: str) -> list[dict]:
+    rows = conn.execute(
+        "SELECT name, value, since, since_exact FROM symbols WHERE enum_type = ? AND kind = 'enum'"
+        " ORDER BY CAST(value AS INTEGER), name",
+        (enum_type,),
+    )
+    return [
+        {"name": r["name"], "value": r["value"], "since": r["since"], "since_display": since_display(r["since"], bool(r["since_exact"]))}
+        for r in rows
+    ]
+
+
+def _functions_taking(conn, enum_type: str | None) -> list[dict]:
+    rows = conn.execute(
+        "SELECT s.name, s.since FROM flag_links f JOIN symbols s ON s.name = f.function WHERE f.enum_type = ? ORDER BY s.name",
+        (enum_type,),
+    )
+    return [dict(r) for r in rows]
+
+
+# --- search and suggestions ------------------------------------------------------
+
+
+def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
+    """Names matching a substring or a glob (case-insensitive), best first.
+
+    Rank: exact name, prefix, substring, then a string macro's value (typed
+    parameter names such as "group-name"); shorter names first within a rank.
+    """
+    if not pattern.strip():
+        raise BadQuery("an empty pattern matches everything; give a few letters of a name")
+    if GLOB_CHARS.search(pattern):
+        rank = "CASE WHEN lower(name) GLOB :glob THEN 0 END"
+    else:
+        rank = (
+            "CASE WHEN name = :text COLLATE NOCASE THEN 0"
+            " WHEN name LIKE :prefix ESCAPE '\\' THEN 1"
+            " WHEN name LIKE :infix ESCAPE '\\' THEN 2"
+            " WHEN kind = 'macro' AND value LIKE :infix ESCAPE '\\' THEN 3 END"
+        )
+    escaped = _like_escape(pattern)
+    params = {"text": pattern, "glob": pattern.lower(), "prefix": escaped + "%", "infix": f"%{escaped}%"}
+    rows = conn.execute(
+        f"SELECT name, kind, module, since, since_exact, {rank} AS rank FROM symbols"
+        " WHERE rank IS NOT NULL ORDER BY rank, length(name), name",
+        params,
+    ).fetchall()
+    return {
+        "pattern": pattern,
+        "total": len(rows),
+        "results": [
+            {"name": r["name"], "kind": r["kind"], "module": r["module"], "since": r["since"],
+             "since_display": since_display(r["since"], bool(r["since_exact"]))}
+            for r in rows[:limit]
+        ],
+    }
+
+
+def suggest(conn: sqlite3.Connection, name: str, limit: int = 5) -> list[str]:
+    import difflib
+
+    names = [r[0] for r in conn.execute("SELECT name FROM symbols UNION SELECT api FROM matrix_apis")]
+    by_lower = {n.lower(): n for n in names}
+    needle = name.lower()[:200]
+    close = difflib.get_close_matches(needle, list(by_lower), n=limit, cutoff=0.75)
+    if len(close) < limit and len(needle) >= 3:
+        close += [n for n in sorted(by_lower, key=len) if needle in n and n not in close][: limit - len(close)]
+    return [by_lower[n] for n in close]
+
+
+# --- diff and drivers ------------------------------------------------------------
+
+
+def diff(conn: sqlite3.Connection, old: str, new: str) -> dict:
+    """What arrived after release OLD up to and including NEW."""
+    lo, hi = _key(old), _key(new)
+    if lo >= hi:
+        raise BadQuery(f"{old} is not older than {new}")
+    added: dict[str, dict[str, list[str]]] = {}
+    for r in conn.execute(
+        "SELECT name, kind, module FROM symbols WHERE since_key > ? AND since_key <= ? AND since_exact ORDER BY kind, module, since_key, name",
+        (lo, hi),
+    ):
+        added.setdefault(r["kind"], {}).setdefault(r["module"], []).append(r["name"])
+    return {
+        "from": old,
+        "to": new,
+        "added": added,
+        "counts": {kind: sum(len(v) for v in modules.values()) for kind, modules in added.items()},
+        "drivers_gained": _support_changes(conn, "since_key", "since", lo, hi),
+        "drivers_lost": _support_changes(conn, "removed_key", "removed_in", lo, hi),
+        "upper_bound_only": conn.execute(
+            "SELECT COUNT(*) FROM symbols WHERE NOT since_exact AND since_key <= ?", (hi,)
+        ).fetchone()[0],
+    }
+
+
+def _support_changes(conn, key_column: str, version_column: str, lo: int, hi: int) -> dict[str, list[dict]]:
+    changes: dict[str, list[dict]] = {}
+    for r in conn.execute(
+        f"SELECT driver, api, {version_column} AS version FROM driver_support"
+        f" WHERE {key_column} > ? AND {key_column} <= ? ORDER BY driver, {key_column}, api",
+        (lo, hi),
+    ):
+        changes.setdefault(r["driver"], []).append({"api": r["api"], "version": r["version"]})
+    return changes
+
+
+def drivers(conn: sqlite3.Connection, driver: str | None = None) -> dict:
+    if driver is None:
+        rows = conn.execute(
+            "SELECT driver, GROUP_CONCAT(DISTINCT driver_group) AS groups, COUNT(*) AS apis,"
+            " SUM(removed_in IS NOT NULL) AS removed, MIN(since_key) AS first_key"
+            " FROM driver_support GROUP BY driver ORDER BY driver"
+        )
+        return {"drivers": [_driver_summary(conn, r) for r in rows]}
+    rows = conn.execute(
+        "SELECT api, driver_group, since, removed_in, public FROM driver_support WHERE driver = ? COLLATE NOCASE ORDER BY since_key, api",
+        (driver,),
+    ).fetchall()
+    if not rows:
+        import difflib
+
+        known = [r[0] for r in conn.execute("SELECT DISTINCT driver FROM driver_support ORDER BY driver")]
+        raise NotFound(driver, difflib.get_close_matches(driver.lower(), known, n=3, cutoff=0.5) or known)
+    by_release: dict[str, list[str]] = {}
+    for r in rows:
+        by_release.setdefault(r["since"], []).append(r["api"])
+    return {
+        "driver": driver.lower(),
+        "apis": [dict(r, public=bool(r["public"])) for r in rows],
+        "gained": [{"version": v, "apis": apis} for v, apis in by_release.items()],
+    }
+
+
+def _driver_summary(conn, r) -> dict:
+    first = conn.execute("SELECT since FROM driver_support WHERE driver = ? ORDER BY since_key LIMIT 1", (r["driver"],)).fetchone()[0]
+    return {"driver": r["driver"], "groups": sorted(r["groups"].split(",")), "apis": r["apis"], "removed": r["removed"], "first": first}
+
+
+def releases(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r, has_hvsupport=bool(r["has_hvsupport"])) for r in conn.execute("SELECT * FROM releases ORDER BY version_key")]
+
+
+def meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def _key(version: str) -> int:
+    if not is_version(version):
+        raise BadQuery(f"{version!r} is not a libvirt version (MAJOR.MINOR.MICRO, e.g. 9.0.0)")
+    return version_key(version)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

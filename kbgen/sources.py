@@ -1,0 +1,198 @@
+"""The source manifest (data/releases.toml) and the input files each source yields.
+
+A release is a libvirt version plus sources. A source is a Debian package on the
+mirror, a URL, or a local path (file, directory or .deb). Resolving a source
+gives InputFiles: the files kbgen knows by name, each with the place it came
+from, so that every figure in the database traces back to a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from kbgen.errors import InputError, KbgenError
+from kbgen.resources import committed_dir
+from kbgen.versions import is_version
+
+API_XML_NAMES = ("libvirt-api.xml", "libvirt-qemu-api.xml", "libvirt-lxc-api.xml", "libvirt-admin-api.xml")
+HVSUPPORT_NAME = "hvsupport.html"
+INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME)
+SOURCE_KINDS = ("deb", "url", "path")
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    location: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    sources: tuple[Source, ...]
+    suite: str | None = None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    release: str
+    name: str
+    path: Path
+    origin: str
+    sha256: str
+
+
+def default_manifest() -> Path:
+    return committed_dir("data") / "releases.toml"
+
+
+def load_manifest(path: Path | None = None) -> list[Release]:
+    path = path or default_manifest()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(path, f"cannot read the manifest: {err.strerror or err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(path, f"not valid TOML: {err}") from None
+    entries = data.get("release")
+    if not isinstance(entries, list) or not entries:
+        raise InputError(path, "no [[release]] entries")
+    releases = [_release(path, entry) for entry in entries]
+    versions = [r.version for r in releases]
+    if len(set(versions)) != len(versions):
+        raise InputError(path, "a release is listed twice")
+    return releases
+
+
+def _release(path: Path, entry: dict) -> Release:
+    version = entry.get("version")
+    if not isinstance(version, str) or not is_version(version):
+        raise InputError(path, f"release version {version!r} is not a libvirt version")
+    sources = entry.get("sources")
+    if not isinstance(sources, list) or not sources:
+        raise InputError(path, f"release {version} has no sources")
+    return Release(version, tuple(_source(path, version, s) for s in sources), entry.get("suite"))
+
+
+def _source(path: Path, version: str, entry) -> Source:
+    kinds = [k for k in SOURCE_KINDS if isinstance(entry, dict) and k in entry]
+    if len(kinds) != 1:
+        raise InputError(path, f"release {version}: each source needs exactly one of deb, url, path: {entry!r}")
+    return Source(kinds[0], str(entry[kinds[0]]), entry.get("sha256"))
+
+
+def parse_input_spec(spec: str) -> tuple[str, Source]:
+    """'12.8.0=/usr/share/libvirt/api' or '12.8.0=https://.../hvsupport.html' -> (version, Source)."""
+    version, sep, location = spec.partition("=")
+    if not sep or not is_version(version) or not location:
+        raise KbgenError(f"--input {spec!r}: expected VERSION=PATH-OR-URL, e.g. 12.8.0=/usr/share/libvirt/api")
+    kind = "url" if location.startswith(("http://", "https://")) else "path"
+    return version, Source(kind, location)
+
+
+def releases_from_specs(specs: list[str]) -> list[Release]:
+    grouped: dict[str, list[Source]] = {}
+    for spec in specs:
+        version, source = parse_input_spec(spec)
+        grouped.setdefault(version, []).append(source)
+    return [Release(v, tuple(s)) for v, s in grouped.items()]
+
+
+class Resolver:
+    """Turns sources into local input files, fetching and unpacking as needed."""
+
+    def __init__(self, fetcher, cache_dir: Path, mirror: Callable[[], str]):
+        self.fetcher = fetcher
+        self.cache_dir = cache_dir
+        self._mirror = mirror
+
+    def release_inputs(self, release: Release) -> list[InputFile]:
+        files: dict[str, InputFile] = {}
+        for source in release.sources:
+            for f in self.source_inputs(release.version, source):
+                if f.name in files:
+                    raise KbgenError(f"release {release.version}: {f.name} comes from two sources: {files[f.name].origin} and {f.origin}")
+                files[f.name] = f
+        if not any(name in files for name in API_XML_NAMES):
+            raise KbgenError(f"release {release.version}: no libvirt-api.xml among its sources")
+        return [files[n] for n in INPUT_NAMES if n in files]
+
+    def source_inputs(self, version: str, source: Source) -> list[InputFile]:
+        if source.kind == "deb":
+            url = f"{self._mirror().rstrip('/')}/{source.location.lstrip('/')}"
+            return self._deb(version, self.fetcher.fetch(url, sha256=source.sha256), source.location)
+        if source.kind == "url":
+            local = self.fetcher.fetch(source.location, sha256=source.sha256)
+            return self._file(version, local, source.location)
+        return self._path(version, Path(source.location).expanduser(), source.sha256)
+
+    def _path(self, version: str, path: Path, sha256: str | None) -> list[InputFile]:
+        if path.is_dir():
+            found = [p for p in sorted(path.rglob("*")) if p.name in INPUT_NAMES and p.is_file()]
+            if not found:
+                raise InputError(path, f"no libvirt input files ({', '.join(INPUT_NAMES)}) in this directory")
+            return [self._input(version, p, str(p)) for p in found]
+        if not path.is_file():
+            raise InputError(path, "no such file or directory")
+        if sha256 and _sha256(path) != sha256:
+            raise InputError(path, f"sha256 is {_sha256(path)}, the manifest expects {sha256}")
+        return self._file(version, path, str(path))
+
+    def _file(self, version: str, path: Path, origin: str) -> list[InputFile]:
+        name = PurePosixPath(origin).name
+        if name.endswith(".deb"):
+            return self._deb(version, path, origin)
+        if name not in INPUT_NAMES:
+            raise InputError(origin, f"unknown input file name {name!r}; expected one of {', '.join(INPUT_NAMES)} or a .deb")
+        return [self._input(version, path, origin)]
+
+    def _deb(self, version: str, deb: Path, origin: str) -> list[InputFile]:
+        from kbgen.debian import deb_members
+
+        target = self.cache_dir / "extracted" / _sha256(deb)
+        marker = target / ".members"  # written last: its presence means the unpacking finished
+        if not marker.exists():
+            members = deb_members(deb, lambda member: PurePosixPath(member).name in INPUT_NAMES)
+            if not members:
+                raise InputError(deb, "holds none of the libvirt input files")
+            _unpack(target, members)
+        deb_name = PurePosixPath(origin).name
+        members = marker.read_text(encoding="utf-8").splitlines()
+        return [self._input(version, target / PurePosixPath(m).name, f"{deb_name}:{m}") for m in members]
+
+    @staticmethod
+    def _input(version: str, path: Path, origin: str) -> InputFile:
+        return InputFile(version, path.name, path, origin, _sha256(path))
+
+
+def _unpack(target: Path, members: dict[str, bytes]) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for member, data in members.items():
+        atomic_write(target / PurePosixPath(member).name, data)
+    atomic_write(target / ".members", "\n".join(sorted(members)).encode())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,50 @@
+"""libvirt release versions: parsing, ordering, and the integer sort key.
+
+libvirt numbers releases MAJOR.MINOR.MICRO and encodes them as
+MAJOR * 1_000_000 + MINOR * 1_000 + MICRO (LIBVIR_VERSION_NUMBER). The database
+stores that integer beside every version so that queries order and compare
+versions with plain SQL, without importing packaging at query time.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LIBVIRT_VERSION = re.compile(r"\d{1,4}\.\d{1,3}\.\d{1,3}")
+
+
+def is_version(text: str) -> bool:
+    return _LIBVIRT_VERSION.fullmatch(text) is not None
+
+
+def parse_version(text: str) -> "packaging.version.Version":  # noqa: F821
+    """A libvirt version such as '0.9.4'; ValueError for anything else."""
+    from packaging.version import Version  # not at module level: `kb` needs only version_key
+
+    return Version(_checked(text))
+
+
+def version_key(text: str) -> int:
+    """The LIBVIR_VERSION_NUMBER of a version string: '0.9.4' -> 9004."""
+    major, minor, micro = (int(part) for part in _checked(text).split("."))
+    return major * 1_000_000 + minor * 1_000 + micro
+
+
+def key_version(key: int) -> str:
+    """The inverse of version_key: 9004 -> '0.9.4'."""
+    return f"{key // 1_000_000}.{key // 1_000 % 1_000}.{key % 1_000}"
+
+
+def _checked(text: str) -> str:
+    text = text.strip()
+    if not is_version(text):
+        raise ValueError(f"not a libvirt version (MAJOR.MINOR.MICRO): {text!r}")
+    return text
+
+
+def newest(versions) -> str:
+    return max(versions, key=parse_version)
+
+
+def oldest(versions) -> str:
+    return min(versions, key=parse_version)

@@ -1,0 +1,42 @@
+"""Shared fixtures: the hand-written release fixtures and a knowledge base built from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kbgen.sources import Release, Resolver, Source
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OLD, NEW = "7.0.0", "12.8.0"
+
+
+def fixture_releases() -> list[Release]:
+    return [
+        Release(OLD, (Source("path", str(FIXTURES / "release-old")),)),
+        Release(NEW, (Source("path", str(FIXTURES / "release-new")),)),
+    ]
+
+
+def local_resolver(cache: Path) -> Resolver:
+    def no_mirror() -> str:
+        raise AssertionError("fixture builds never reach a mirror")
+
+    return Resolver(fetcher=None, cache_dir=cache, mirror=no_mirror)
+
+
+@pytest.fixture(scope="session")
+def fixture_tables(tmp_path_factory):
+    from kbgen.pipeline import build_tables
+
+    return build_tables(fixture_releases(), local_resolver(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory, fixture_tables) -> Path:
+    from kbgen.db import write_database
+
+    path = tmp_path_factory.mktemp("db") / "kb.sqlite"
+    write_database(path, fixture_tables)
+    return path

@@ -1,0 +1,93 @@
+"""Merging releases: where each `since` comes from, and every disagreement reported."""
+
+import json
+
+import pytest
+
+from conftest import NEW, OLD, fixture_releases, local_resolver
+
+
+def symbol(tables, name):
+    return next(s for s in tables["symbols"] if s["name"] == name)
+
+
+def disagreements(tables, kind):
+    return {d["subject"]: d for d in tables["disagreements"] if d["kind"] == kind}
+
+
+def test_since_comes_from_the_version_attribute(fixture_tables):
+    row = symbol(fixture_tables, "virDomainUndefineFlags")
+    assert (row["since"], row["since_exact"], row["since_source"]) == ("0.9.4", True, "xml-version")
+    assert row["since_origin"].startswith(f"{NEW}:") and row["since_origin"].endswith("release-new/libvirt-api.xml")
+    assert (row["first_release"], row["last_release"]) == (OLD, NEW)
+
+
+def test_symbol_only_in_an_old_release_gets_an_upper_bound(fixture_tables):
+    row = symbol(fixture_tables, "VIR_DOMAIN_OLD_ONLY")
+    assert (row["since"], row["since_exact"], row["since_source"]) == (OLD, False, "first-seen")
+
+
+def test_function_without_version_attribute_falls_back_to_hvsupport(tmp_path):
+    from kbgen.pipeline import build_tables
+
+    tables = build_tables(fixture_releases()[:1], local_resolver(tmp_path))
+    row = symbol(tables, "virDomainUndefineFlags")
+    assert (row["since"], row["since_exact"], row["since_source"]) == ("0.9.4", True, "hvsupport")
+    enum = symbol(tables, "VIR_DOMAIN_UNDEFINE_NVRAM")
+    assert (enum["since"], enum["since_exact"]) == (OLD, False)
+
+
+def test_xml_and_hvsupport_disagreement_is_reported_and_xml_wins(fixture_tables):
+    found = disagreements(fixture_tables, "xml-vs-hvsupport")["virDomainPMSuspendForDuration"]
+    assert json.loads(found["values"]) == {"xml": "0.9.10", "hvsupport": "0.9.9"}
+    assert symbol(fixture_tables, "virDomainPMSuspendForDuration")["since"] == "0.9.10"
+
+
+def test_driver_version_changing_between_releases_is_reported(fixture_tables):
+    found = disagreements(fixture_tables, "driver-since-changed")["virDomainUndefineFlags / remote"]
+    assert json.loads(found["values"]) == {OLD: "0.9.3", NEW: "0.9.4"}
+
+
+def test_symbol_missing_from_the_newest_release_is_reported(fixture_tables):
+    assert "VIR_DOMAIN_OLD_ONLY" in disagreements(fixture_tables, "symbol-vanished")
+
+
+def test_no_other_disagreements(fixture_tables):
+    kinds = sorted(d["kind"] for d in fixture_tables["disagreements"])
+    assert kinds == ["driver-since-changed", "symbol-vanished", "xml-vs-hvsupport"]
+
+
+def test_driver_spans_and_groups(fixture_tables):
+    rows = {(r["api"], r["driver"]): r for r in fixture_tables["driver_support"]}
+    qemu = rows[("virConnectDomainXMLFromNative", "qemu")]
+    assert (qemu["since"], qemu["removed_in"], qemu["driver_group"]) == ("0.6.4", "5.5.0", "hypervisor")
+    assert rows[("virDomainUndefineFlags", "ch")]["since"] == "7.5.0"
+    assert rows[("virNWFilterFree", "nwfilter")]["driver_group"] == "common"  # the newest page's grouping
+    assert rows[("virDomainMigratePrepare3", "qemu")]["public"] is False
+
+
+def test_flag_links_only_name_known_enum_types(fixture_tables):
+    links = {(l["function"], l["enum_type"]) for l in fixture_tables["flag_links"]}
+    assert links == {
+        ("virDomainUndefineFlags", "virDomainUndefineFlagsValues"),
+        ("virDomainBrandNew", "virDomainNewFlags"),
+        ("virDomainQemuMonitorCommand", "virDomainQemuMonitorCommandFlags"),
+    }
+
+
+def test_inputs_are_recorded_with_checksums(fixture_tables):
+    names = sorted((i["release"], i["name"]) for i in fixture_tables["inputs"])
+    assert names == [(NEW, "hvsupport.html"), (NEW, "libvirt-api.xml"), (NEW, "libvirt-qemu-api.xml"),
+                     (OLD, "hvsupport.html"), (OLD, "libvirt-api.xml")]
+    assert all(len(i["sha256"]) == 64 for i in fixture_tables["inputs"])
+
+
+def test_a_release_without_api_xml_is_refused(tmp_path):
+    from kbgen.errors import KbgenError
+    from kbgen.sources import Release, Source
+
+    only_html = tmp_path / "only"
+    only_html.mkdir()
+    (only_html / "hvsupport.html").write_text((tmp_path.parent / "x").name)
+    with pytest.raises(KbgenError, match="no libvirt-api.xml"):
+        local_resolver(tmp_path).release_inputs(Release("1.0.0", (Source("path", str(only_html)),)))

@@ -1,0 +1,96 @@
+"""The knowledge base built from the real Debian packages of all four releases.
+
+Downloads about 8 MB into the kbgen cache on first run ($KBGEN_CACHE_DIR or
+~/.cache/kbgen); later runs use the cache.
+"""
+
+import json
+
+import pytest
+from lxml import etree
+
+from kbgen.cli import kb_main
+from kbgen.db import open_database
+from kbgen.fetch import default_cache_dir
+from kbgen.pipeline import build_database
+from kbgen.sources import API_XML_NAMES, load_manifest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    from kbgen.debian import find_mirror
+    from kbgen.fetch import Fetcher
+    from kbgen.sources import Resolver
+
+    cache = default_cache_dir()
+    resolver = Resolver(Fetcher(cache, progress=False), cache, find_mirror)
+    path = tmp_path_factory.mktemp("real") / "kb.sqlite"
+    report = build_database(path, load_manifest(), resolver)
+    inputs = {r.version: resolver.release_inputs(r) for r in load_manifest()}
+    return path, report, inputs
+
+
+def since(db, capsys, name):
+    assert kb_main(["--db", str(db), "since", "--json", name]) == 0
+    return json.loads(capsys.readouterr().out)["results"][0]
+
+
+def test_all_four_releases_are_ingested(real):
+    _, report, _ = real
+    assert report.releases == ["7.0.0", "9.0.0", "11.3.0", "12.8.0"]
+    assert report.counts["symbols"] == 2533
+
+
+def test_undefine_flags(real, capsys):
+    answer = since(real[0], capsys, "virDomainUndefineFlags")
+    assert answer["since"] == "0.9.4"
+    drivers = {d["driver"]: d["since"] for d in answer["drivers"]}
+    assert {k: drivers[k] for k in ("qemu", "vz", "bhyve", "hyperv", "ch")} == {
+        "qemu": "0.9.4", "vz": "1.2.10", "bhyve": "5.6.0", "hyperv": "7.1.0", "ch": "7.5.0"}
+    flags = {c["name"]: c["since"] for c in answer["flags"][0]["constants"]}
+    assert len(flags) == 7 and flags["VIR_DOMAIN_UNDEFINE_KEEP_TPM"] == "8.9.0"
+
+
+def test_keep_tpm(real, capsys):
+    answer = since(real[0], capsys, "VIR_DOMAIN_UNDEFINE_KEEP_TPM")
+    assert (answer["since"], answer["enum_type"]) == ("8.9.0", "virDomainUndefineFlagsValues")
+
+
+def test_pm_suspend_for_duration(real, capsys):
+    assert since(real[0], capsys, "virDomainPMSuspendForDuration")["since"] == "0.9.10"
+
+
+def test_domain_xml_from_native_was_dropped_by_qemu(real, capsys):
+    qemu = next(d for d in since(real[0], capsys, "virConnectDomainXMLFromNative")["drivers"] if d["driver"] == "qemu")
+    assert (qemu["since"], qemu["removed_in"]) == ("0.6.4", "5.5.0")
+
+
+def test_qemu_monitor_command_is_in_the_qemu_module(real, capsys):
+    answer = since(real[0], capsys, "virDomainQemuMonitorCommand")
+    assert (answer["module"], answer["file"]) == ("qemu", "libvirt-qemu")
+
+
+def test_every_symbol_of_12_8_0_has_exactly_its_xml_version(real):
+    db, _, inputs = real
+    expected = {}
+    for f in inputs["12.8.0"]:
+        if f.name in API_XML_NAMES:
+            for el in etree.parse(str(f.path)).getroot().find("symbols"):
+                expected[el.get("name")] = el.get("version")
+    conn = open_database(db)
+    stored = dict(conn.execute("SELECT name, since FROM symbols WHERE since_source = 'xml-version'"))
+    assert len(expected) == 2533 and stored == expected
+
+
+def test_every_figure_names_an_input_that_was_read(real):
+    conn = open_database(real[0])
+    inputs = {f"{r}:{o}" for r, o in conn.execute("SELECT release, origin FROM inputs")}
+    origins = {o for (o,) in conn.execute("SELECT since_origin FROM symbols UNION SELECT origin FROM driver_support")}
+    assert origins <= inputs
+
+
+def test_the_disagreements_found_in_real_data(real):
+    _, report, _ = real
+    assert [(d["subject"], d["kind"]) for d in report.disagreements] == [("virDomainFDAssociate / remote", "driver-since-changed")]
