@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kbgen import __version__
-from kbgen.cli import EXIT_OK, fail, print_json
+from kbgen.cli import EXIT_OK, fail, print_json, restore_sigpipe
 from kbgen.errors import KbgenError
 
 KBGEN_EPILOG = """\
@@ -53,6 +53,11 @@ def kbgen_parser() -> argparse.ArgumentParser:
         if name == "refresh":
             p.add_argument("--snapshot-dir", type=Path, metavar="DIR", help="where to write the snapshot (default: data/snapshot of this kbgen)")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p = sub.add_parser("debian-lookup", help="print the manifest lines for the libvirt packages a Debian suite has now")
+    p.add_argument("suite", metavar="SUITE", help="bullseye, bookworm, trixie, sid, ...")
+    p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
+    p.add_argument("--offline", action="store_true", help="use only the cached index")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
     return parser
 
 
@@ -66,9 +71,11 @@ def _source_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    restore_sigpipe()
     args = kbgen_parser().parse_args(argv)
     try:
-        return {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh}[args.command](args)
+        commands = {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh, "debian-lookup": _cmd_debian_lookup}
+        return commands[args.command](args)
     except KbgenError as err:
         return fail(f"kbgen {args.command}: {err}")
     except KeyboardInterrupt:
@@ -81,7 +88,8 @@ def _say(args):
 
 def _resolver(args):
     from kbgen.debian import find_mirror
-    from kbgen.fetch import Fetcher, default_cache_dir
+    from kbgen.fetch import Fetcher
+    from kbgen.paths import default_cache_dir
     from kbgen.sources import Resolver
 
     cache = args.cache_dir or default_cache_dir()
@@ -160,3 +168,24 @@ def _print_report(args, report) -> None:
     print(f"  {len(report.disagreements)} disagreement(s) between sources" + (":" if report.disagreements else ""))
     for d in report.disagreements:
         print(f"    [{d['kind']}] {d['detail']}: {d['values']}")
+
+
+MANIFEST_PACKAGES = {"libvirt-dev", "libvirt-doc"}
+
+
+def _cmd_debian_lookup(args) -> int:
+    import lzma
+
+    from kbgen.parse.packages_index import parse_packages_index, upstream_version
+
+    resolver = _resolver(args)
+    url = f"{resolver.mirror().rstrip('/')}/dists/{args.suite}/main/binary-amd64/Packages.xz"
+    index = lzma.decompress(resolver.fetcher.fetch(url).read_bytes()).decode("utf-8", "replace")
+    found = parse_packages_index(index, MANIFEST_PACKAGES)
+    if not found:
+        raise KbgenError(f"{url}: no {' or '.join(sorted(MANIFEST_PACKAGES))} in suite {args.suite}")
+    print(f'[[release]]\nversion = "{upstream_version(found[0].version)}"\nsuite = "{args.suite}"\nsources = [')
+    for p in found:
+        print(f'  {{ deb = "{p.filename}", sha256 = "{p.sha256}" }},')
+    print("]")
+    return EXIT_OK

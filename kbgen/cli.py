@@ -72,7 +72,15 @@ def kb_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def restore_sigpipe() -> None:
+    """`kb ... | head` ends quietly, as other command-line tools do."""
+    import signal
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def kb_main(argv: list[str] | None = None) -> int:
+    restore_sigpipe()
     args = kb_parser().parse_args(argv)
     from kbgen import query, text
 
@@ -130,7 +138,7 @@ def _open(db: str | None):
     if db is None:
         db = default_db_path()
         if not os.path.exists(db) and not os.environ.get("KBGEN_DB"):
-            from kbgen.fetch import default_cache_dir
+            from kbgen.paths import default_cache_dir
             from kbgen.snapshot import snapshot_database
 
             db = snapshot_database(default_cache_dir())

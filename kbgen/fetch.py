@@ -35,16 +35,6 @@ _TRANSIENT_ERRORS = (
 )
 
 
-def default_cache_dir() -> Path:
-    """$KBGEN_CACHE_DIR, else $XDG_CACHE_HOME/kbgen, else ~/.cache/kbgen."""
-    if explicit := os.environ.get("KBGEN_CACHE_DIR"):
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "kbgen"
-    return Path.home() / ".cache" / "kbgen"
-
-
 def _warn_on_stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from kbgen.db import SCHEMA, write_database
-from kbgen.resources import committed_dir
+from kbgen.paths import committed_dir
 
 
 def snapshot_dir() -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from kbgen.errors import InputError, KbgenError
-from kbgen.resources import committed_dir
+from kbgen.paths import committed_dir
 from kbgen.versions import is_version
 
 API_XML_NAMES = ("libvirt-api.xml", "libvirt-qemu-api.xml", "libvirt-lxc-api.xml", "libvirt-admin-api.xml")
@@ -111,7 +111,7 @@ class Resolver:
     def __init__(self, fetcher, cache_dir: Path, mirror: Callable[[], str]):
         self.fetcher = fetcher
         self.cache_dir = cache_dir
-        self._mirror = mirror
+        self.mirror = mirror
 
     def release_inputs(self, release: Release) -> list[InputFile]:
         files: dict[str, InputFile] = {}
@@ -126,7 +126,7 @@ class Resolver:
 
     def source_inputs(self, version: str, source: Source) -> list[InputFile]:
         if source.kind == "deb":
-            url = f"{self._mirror().rstrip('/')}/{source.location.lstrip('/')}"
+            url = f"{self.mirror().rstrip('/')}/{source.location.lstrip('/')}"
             return self._deb(version, self.fetcher.fetch(url, sha256=source.sha256), source.location)
         if source.kind == "url":
             local = self.fetcher.fetch(source.location, sha256=source.sha256)

@@ -148,9 +148,9 @@ def diff(answer: dict, s: Style) -> list[str]:
 
 def drivers(answer: dict, s: Style) -> list[str]:
     if "drivers" in answer:
-        lines = [f"{'driver':<11}{'groups':<34}{'APIs':>6}{'removed':>9}  first"]
+        lines = [f"{'driver':<11}{'APIs':>5}{'removed':>9}  {'first':<8}  groups"]
         for d in answer["drivers"]:
-            lines.append(f"{d['driver']:<11}{','.join(d['groups']):<34}{d['apis']:>6}{d['removed']:>9}  {d['first']}")
+            lines.append(f"{d['driver']:<11}{d['apis']:>5}{d['removed']:>9}  {d['first']:<8}  {', '.join(d['groups'])}")
         return lines
     lines = [s.bold(f"{answer['driver']}: {len(answer['apis'])} APIs")]
     for g in answer["gained"]:

@@ -7,7 +7,8 @@ import pytest
 from httpserver import Reply, http_server, refused_url  # noqa: F401
 
 from kbgen.errors import FetchError
-from kbgen.fetch import Fetcher, default_cache_dir
+from kbgen.fetch import Fetcher
+from kbgen.paths import default_cache_dir
 
 BODY = b"<api name='libvirt'/>\n"
 OTHER_BODY = b"<api name='libvirt' changed='yes'/>\n"

@@ -11,7 +11,7 @@ from lxml import etree
 
 from kbgen.cli import kb_main
 from kbgen.db import open_database
-from kbgen.fetch import default_cache_dir
+from kbgen.paths import default_cache_dir
 from kbgen.pipeline import build_database
 from kbgen.sources import API_XML_NAMES, load_manifest
 

@@ -1,0 +1,37 @@
+"""A Debian suite's Packages index (deb822 stanzas): where each package's file is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    package: str
+    version: str
+    filename: str  # path relative to the mirror, e.g. pool/main/libv/libvirt/...
+    sha256: str
+
+
+def parse_packages_index(text: str, wanted: set[str]) -> list[PackageFile]:
+    """The stanzas of the wanted packages, in index order."""
+    found = []
+    for stanza in text.split("\n\n"):
+        fields = _fields(stanza)
+        if fields.get("Package") in wanted and {"Version", "Filename", "SHA256"} <= fields.keys():
+            found.append(PackageFile(fields["Package"], fields["Version"], fields["Filename"], fields["SHA256"]))
+    return found
+
+
+def _fields(stanza: str) -> dict[str, str]:
+    fields = {}
+    for line in stanza.splitlines():
+        if line[:1] not in (" ", "\t", "") and ":" in line:
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+    return fields
+
+
+def upstream_version(debian_version: str) -> str:
+    """'12.8.0-1' -> '12.8.0', '1:7.0.0-3+deb11u3' -> '7.0.0'."""
+    return debian_version.split(":", 1)[-1].rsplit("-", 1)[0]

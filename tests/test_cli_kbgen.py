@@ -1,0 +1,126 @@
+"""`kbgen`: building from named inputs, the summary, failures that leave the old knowledge base, the lock."""
+
+import json
+import sqlite3
+
+import pytest
+
+from kbgen.build_cli import main
+from kbgen.parse.packages_index import parse_packages_index, upstream_version
+from kbgen.pipeline import build_lock
+from conftest import FIXTURES
+
+
+def inputs(old=FIXTURES / "release-old", new=FIXTURES / "release-new"):
+    return ["--input", f"7.0.0={old}", "--input", f"12.8.0={new}"]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("KBGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("KBGEN_DEBIAN_MIRROR", "http://127.0.0.1:9/debian")  # discard port: nothing answers
+    return tmp_path
+
+
+def test_build_from_named_inputs_prints_a_summary(env, capsys):
+    db = env / "kb.sqlite"
+    assert main(["build", "-q", "--db", str(db), *inputs()]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith(f"built {db} in ")
+    assert "from releases 7.0.0, 12.8.0" in out
+    assert "3 disagreement(s) between sources:" in out
+    assert "[xml-vs-hvsupport] virDomainPMSuspendForDuration: API XML says 0.9.10" in out
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM symbols").fetchone()[0] == 16
+
+
+def test_build_json_summary(env, capsys):
+    assert main(["build", "-q", "--json", "--db", str(env / "kb.sqlite"), *inputs()]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["releases"] == ["7.0.0", "12.8.0"]
+    assert report["counts"]["symbols"] == 16
+    assert {d["kind"] for d in report["disagreements"]} == {"xml-vs-hvsupport", "driver-since-changed", "symbol-vanished"}
+
+
+def test_a_bad_input_fails_clearly_and_keeps_the_old_database(env, capsys, tmp_path):
+    db = env / "kb.sqlite"
+    assert main(["build", "-q", "--db", str(db), *inputs()]) == 0
+    before = db.read_bytes()
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "libvirt-api.xml").write_text("<api name='libvirt'><symbols><function name='x'>")
+    capsys.readouterr()
+    assert main(["build", "-q", "--db", str(db), *inputs(new=broken)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kbgen build: ") and str(broken / "libvirt-api.xml") in err and "not well-formed" in err
+    assert "Traceback" not in err
+    assert db.read_bytes() == before
+
+
+def test_unknown_input_file_name_is_refused(env, capsys, tmp_path):
+    stray = tmp_path / "notes.txt"
+    stray.write_text("x")
+    assert main(["build", "-q", "--db", str(env / "kb.sqlite"), "--input", f"1.0.0={stray}"]) == 2
+    assert "unknown input file name 'notes.txt'" in capsys.readouterr().err
+
+
+def test_bad_input_spec_is_a_clear_error(env, capsys):
+    assert main(["build", "-q", "--input", "latest=/tmp"]) == 2
+    assert "expected VERSION=PATH-OR-URL" in capsys.readouterr().err
+
+
+def test_offline_with_an_empty_cache_says_what_is_missing(env, capsys):
+    assert main(["build", "-q", "--offline", "--db", str(env / "kb.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert "not in the cache (offline)" in err and "libvirt-dev_7.0.0" in err and "--offline" in err
+
+
+def test_unreachable_mirror_falls_back_to_the_snapshot_only_when_asked(env, capsys):
+    db = env / "kb.sqlite"
+    assert main(["build", "-q", "--db", str(db)]) == 2
+    assert "cannot download" in capsys.readouterr().err and not db.exists()
+    assert main(["build", "-q", "--or-snapshot", "--db", str(db)]) == 0
+    assert "installed the embedded snapshot" in capsys.readouterr().err
+    assert sqlite3.connect(db).execute("SELECT since FROM symbols WHERE name = 'virDomainUndefineFlags'").fetchone() == ("0.9.4",)
+
+
+def test_a_second_build_of_the_same_database_fails_at_once(env, capsys):
+    db = env / "kb.sqlite"
+    with build_lock(db):
+        assert main(["build", "-q", "--db", str(db), *inputs()]) == 2
+    assert "another kbgen build is writing this database" in capsys.readouterr().err
+    assert main(["build", "-q", "--db", str(db), *inputs()]) == 0
+
+
+def test_refresh_writes_a_snapshot(env, capsys):
+    out = env / "snap"
+    assert main(["refresh", "-q", "--snapshot-dir", str(out), *inputs()]) == 0
+    assert sorted(p.name for p in out.iterdir())[:3] == ["disagreements.jsonl", "driver_support.jsonl", "flag_links.jsonl"]
+
+
+def test_manifest_errors_name_the_file(env, capsys, tmp_path):
+    manifest = tmp_path / "releases.toml"
+    manifest.write_text('[[release]]\nversion = "12"\nsources = [{ path = "/x" }]\n')
+    assert main(["build", "-q", "--manifest", str(manifest)]) == 2
+    assert f"{manifest}: release version '12' is not a libvirt version" in capsys.readouterr().err
+
+
+PACKAGES = """Package: libvirt-clients
+Version: 12.8.0-1
+Filename: pool/main/libv/libvirt/libvirt-clients_12.8.0-1_amd64.deb
+SHA256: aaaa
+
+Package: libvirt-dev
+Source: libvirt
+Version: 12.8.0-1
+Description: development files
+ a continuation line: with a colon
+Filename: pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb
+SHA256: bbbb
+"""
+
+
+def test_packages_index_finds_the_wanted_packages():
+    [found] = parse_packages_index(PACKAGES, {"libvirt-dev", "libvirt-doc"})
+    assert (found.package, found.filename, found.sha256) == ("libvirt-dev", "pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb", "bbbb")
+    assert upstream_version(found.version) == "12.8.0"
+    assert upstream_version("1:7.0.0-3+deb11u3") == "7.0.0"
