@@ -53,6 +53,11 @@ def kbgen_parser() -> argparse.ArgumentParser:
         if name == "refresh":
             p.add_argument("--snapshot-dir", type=Path, metavar="DIR", help="where to write the snapshot (default: data/snapshot of this kbgen)")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p = sub.add_parser("site", help="render the knowledge base as a static, searchable site")
+    p.add_argument("--db", type=Path, metavar="PATH", help="knowledge base to render (default: $KBGEN_DB or $XDG_DATA_HOME/kbgen/kb.sqlite)")
+    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output directory, replaced atomically (default: ./site)")
+    p.add_argument("--base-url", default="", metavar="URL", help="absolute URL prefix for sitemap.xml (default: relative)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p = sub.add_parser("debian-lookup", help="print the manifest lines for the libvirt packages a Debian suite has now")
     p.add_argument("suite", metavar="SUITE", help="bullseye, bookworm, trixie, sid, ...")
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
@@ -74,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     restore_sigpipe()
     args = kbgen_parser().parse_args(argv)
     try:
-        commands = {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh, "debian-lookup": _cmd_debian_lookup}
+        commands = {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh, "site": _cmd_site,
+                    "debian-lookup": _cmd_debian_lookup}
         return commands[args.command](args)
     except KbgenError as err:
         return fail(f"kbgen {args.command}: {err}")
@@ -168,6 +174,19 @@ def _print_report(args, report) -> None:
     print(f"  {len(report.disagreements)} disagreement(s) between sources" + (":" if report.disagreements else ""))
     for d in report.disagreements:
         print(f"    [{d['kind']}] {d['detail']}: {d['values']}")
+
+
+def _cmd_site(args) -> int:
+    from kbgen.db import default_db_path
+    from kbgen.site import render_site
+
+    report = render_site(Path(args.db or default_db_path()), args.out, base_url=args.base_url)
+    summary = {"out": str(report.out), "pages": report.pages, "bytes": report.bytes_total, "seconds": report.seconds}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"rendered {report.pages} pages ({report.bytes_total / 1e6:.1f} MB) into {report.out} in {report.seconds:.1f} s")
+    return EXIT_OK
 
 
 MANIFEST_PACKAGES = {"libvirt-dev", "libvirt-doc"}

@@ -1,0 +1,47 @@
+"""Figures for `kbgen site`: build time, page count, size, and what the home page costs to load.
+
+    python bench/bench_site.py --db /tmp/kb2.sqlite [--runs 3]
+
+Prints figures; asserts nothing. Targets: build <= 10 s, home page plus search
+index <= 150 KB gzipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import tempfile
+from pathlib import Path
+
+from kbgen.db import default_db_path
+from kbgen.site import render_site
+
+HOME_FILES = ("index.html", "search-index.json", "assets/site.css", "assets/site.js")
+
+
+def gzipped_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=default_db_path(), help="knowledge base to render (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=3, help="builds to time; the fastest is reported")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        reports = [render_site(args.db, Path(tmp) / "site") for _ in range(args.runs)]
+        report = min(reports, key=lambda r: r.seconds)
+        print(f"build seconds        {report.seconds:.2f} (fastest of {args.runs}: {', '.join(f'{r.seconds:.2f}' for r in reports)})")
+        print(f"pages                {report.pages}")
+        print(f"total bytes          {report.bytes_total} ({report.bytes_total / 1e6:.1f} MB)")
+        total = 0
+        for name in HOME_FILES:
+            size = gzipped_size(report.out / name)
+            total += size
+            print(f"  {name:<19}{(report.out / name).stat().st_size:>9} B  {size / 1024:7.1f} KB gzipped")
+        print(f"home + index gzipped {total / 1024:.1f} KB (target <= 150 KB)")
+        print(f"  search-index.js    {gzipped_size(report.out / 'search-index.js') / 1024:7.1f} KB gzipped (loaded instead of the .json from file://)")
+
+
+if __name__ == "__main__":
+    main()

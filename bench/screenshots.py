@@ -1,0 +1,56 @@
+"""Render the site from a knowledge base and photograph two pages with Debian's chromium.
+
+    python bench/screenshots.py --db /tmp/kb2.sqlite
+
+writes docs/screenshots/home.png (the home page answering `undefineflags`) and
+docs/screenshots/symbol.png (the page of virDomainUndefineFlags). Needs
+/usr/bin/chromium and Playwright for Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from kbgen.db import default_db_path
+from kbgen.site import render_site
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1200, "height": 860}
+
+
+def photograph(site: Path, out: Path, chromium: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    home, symbol = out / "home.png", out / "symbol.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto((site / "index.html").as_uri())
+        page.fill("#q", "undefineflags")
+        page.locator("#results li").first.wait_for()
+        page.screenshot(path=str(home))
+        page.press("#q", "Enter")
+        page.wait_for_url("**/symbol/virDomainUndefineFlags.html")
+        page.screenshot(path=str(symbol), full_page=True)
+        browser.close()
+    return [home, symbol]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=default_db_path(), help="knowledge base to render (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = render_site(args.db, Path(tmp) / "site")
+        for path in photograph(report.out, args.out, args.chromium):
+            print(path)
+
+
+if __name__ == "__main__":
+    main()

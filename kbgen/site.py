@@ -1,0 +1,415 @@
+"""Render the knowledge base as a static, searchable site.
+
+Pages come from the jinja2 templates in templates/ (package `kbgen.templates`
+when installed); assets/ is copied as is. Every link is relative, so the site
+works from file:// and from any static host. The site is rendered into a new
+directory next to the output and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import string
+import tempfile
+import time
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from kbgen import query
+from kbgen.db import open_database
+from kbgen.errors import KbgenError
+from kbgen.paths import committed_dir
+
+SITE_MARKER = ".kbgen-site"
+SLUG_SAFE = frozenset(string.ascii_letters + string.digits + "_.")
+REFERENCE_URL = "https://libvirt.org/html/libvirt-{file}.html#{name}"
+SECTION_TITLES = {
+    "function": "Functions",
+    "enum": "Enum constants and flags",
+    "macro": "Macros",
+    "other": "Types and other symbols",
+}
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    pages: int
+    bytes_total: int
+    seconds: float
+
+
+def render_site(db_path: Path, out_dir: Path, *, base_url: str = "") -> SiteReport:
+    """Render the knowledge base at DB_PATH into OUT_DIR, replacing the site there.
+
+    base_url prefixes the URLs in sitemap.xml (relative when empty). A failure
+    leaves the previous site untouched and raises KbgenError.
+    """
+    started = time.perf_counter()
+    out_dir = Path(os.path.abspath(out_dir))
+    _check_replaceable(out_dir)
+    staging = _staging_dir(out_dir)
+    try:
+        pages = _render_into(staging, _load_catalog(Path(db_path)), base_url)
+    except BaseException as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(err, KbgenError) or not isinstance(err, Exception):
+            raise
+        raise KbgenError(f"{out_dir}: site not rendered ({type(err).__name__}: {err}); the previous site is unchanged") from err
+    _swap_in(staging, out_dir)
+    return SiteReport(out_dir, pages, _size_of(out_dir), round(time.perf_counter() - started, 3))
+
+
+def slug(name: str) -> str:
+    """The file name of NAME's page: safe characters kept, every other byte written -XX."""
+    return "".join(ch if ch in SLUG_SAFE else "".join(f"-{b:02x}" for b in ch.encode()) for ch in name)
+
+
+def templates_dir() -> Path:
+    return committed_dir("templates")
+
+
+# --- the data the pages show -----------------------------------------------------
+
+
+def _load_catalog(db_path: Path) -> Catalog:
+    conn = open_database(db_path)
+    try:
+        return Catalog.load(conn)
+    finally:
+        conn.close()
+
+
+@dataclass
+class Catalog:
+    """The whole knowledge base in memory, indexed the ways the pages look things up."""
+
+    meta: dict[str, str]
+    releases: list[dict]
+    symbols: list[dict]
+    constants: dict[str, list[dict]]
+    takers: dict[str, list[str]]
+    flag_types: dict[str, list[str]]
+    support: list[dict]
+    support_of: dict[str, dict[str, dict]]
+    matrix: dict[str, dict]
+    group_drivers: dict[str, list[str]]
+    disagreements: dict[str, list[dict]]
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> Catalog:
+        symbols = [_with_display(dict(r)) for r in conn.execute("SELECT * FROM symbols ORDER BY name")]
+        support = [dict(r) for r in conn.execute("SELECT * FROM driver_support ORDER BY api, driver")]
+        flag_links = conn.execute("SELECT function, enum_type FROM flag_links ORDER BY function, enum_type").fetchall()
+        return cls(
+            meta=query.meta(conn),
+            releases=query.releases(conn),
+            symbols=symbols,
+            constants=_constants_by_type(symbols),
+            takers=_grouped((t, f) for f, t in flag_links),
+            flag_types=_grouped((f, t) for f, t in flag_links),
+            support=support,
+            support_of={api: {r["driver"]: r for r in rows} for api, rows in groupby(support, key=lambda r: r["api"])},
+            matrix={r["api"]: dict(r) for r in conn.execute("SELECT * FROM matrix_apis ORDER BY driver_group, api")},
+            group_drivers=_grouped(conn.execute("SELECT DISTINCT driver_group, driver FROM driver_support ORDER BY 1, 2")),
+            disagreements=_grouped(
+                (r["subject"].split(" / ")[0], dict(r))
+                for r in conn.execute("SELECT * FROM disagreements ORDER BY subject, rowid")
+            ),
+        )
+
+    def support_table(self, api: str) -> dict | None:
+        entry = self.matrix.get(api)
+        if entry is None:
+            return None
+        by_driver = self.support_of.get(api, {})
+        rows = [(d, by_driver.get(d)) for d in self.group_drivers.get(entry["driver_group"], [])]
+        return dict(entry, rows=rows, implemented=sum(1 for _, r in rows if r and not r["removed_in"]))
+
+
+def _with_display(row: dict) -> dict:
+    row["since_exact"] = bool(row["since_exact"])
+    row["since_display"] = row["since"] if row["since_exact"] else f"≤ {row['since']}"
+    return row
+
+
+def _constants_by_type(symbols: list[dict]) -> dict[str, list[dict]]:
+    constants = sorted((s for s in symbols if s["kind"] == "enum" and s["enum_type"]), key=_constant_order)
+    return _grouped((s["enum_type"], s) for s in constants)
+
+
+def _constant_order(constant: dict) -> tuple:
+    """By type, then numerically by value (values that are no number last), then by name."""
+    try:
+        value = int(constant["value"], 0)
+    except (TypeError, ValueError):
+        return (constant["enum_type"], 1, 0, constant["name"])
+    return (constant["enum_type"], 0, value, constant["name"])
+
+
+def _grouped(pairs) -> dict:
+    grouped: dict = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+# --- pages -------------------------------------------------------------------------
+
+
+class SiteWriter:
+    """Writes the files of one site; every page gets `root`, the relative way back to the top."""
+
+    def __init__(self, out: Path, catalog: Catalog):
+        self.out = out
+        self.catalog = catalog
+        self.env = _environment(catalog)
+        self.listed: list[str] = []
+        self.pages = 0
+
+    def page(self, path: str, template: str, *, listed: bool = True, **context) -> None:
+        html = self.env.get_template(template).render(root="../" * path.count("/"), path=path, **context)
+        self.write(path, html)
+        self.pages += 1
+        if listed:
+            self.listed.append(path)
+
+    def write(self, path: str, text: str) -> None:
+        target = self.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _environment(catalog: Catalog) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["slug"] = slug
+    env.globals.update(
+        meta=catalog.meta,
+        release_versions=[r["version"] for r in catalog.releases],
+        known=frozenset(s["name"] for s in catalog.symbols),
+        groups=sorted(catalog.group_drivers),
+    )
+    return env
+
+
+def _render_into(out: Path, catalog: Catalog, base_url: str) -> int:
+    site = SiteWriter(out, catalog)
+    windows = _release_windows(catalog)
+    site.page("index.html", "index.html", counts=_kind_counts(catalog.symbols), windows=windows)
+    _symbol_pages(site)
+    _matrix_pages(site)
+    _driver_pages(site)
+    _release_pages(site, windows)
+    site.page("404.html", "404.html", listed=False)
+    _write_search_index(site)
+    _copy_assets(out)
+    site.write("sitemap.xml", site.env.get_template("sitemap.xml").render(pages=site.listed, base_url=base_url))
+    site.write(SITE_MARKER, "Generated by `kbgen site`: this directory is replaced on every render.\n")
+    return site.pages
+
+
+def _kind_counts(symbols: list[dict]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for s in symbols:
+        counts[s["kind"]] = counts.get(s["kind"], 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _symbol_pages(site: SiteWriter) -> None:
+    for sym in site.catalog.symbols:
+        site.page(f"symbol/{slug(sym['name'])}.html", "symbol.html", **_symbol_context(site.catalog, sym))
+
+
+def _symbol_context(catalog: Catalog, sym: dict) -> dict:
+    name = sym["name"]
+    enum_type = sym["enum_type"] if sym["kind"] == "enum" else name
+    return {
+        "sym": sym,
+        "header": f"libvirt/{sym['file']}.h" if sym["file"] else None,
+        "reference": _reference_url(sym),
+        "support": catalog.support_table(name),
+        "flags": [(t, catalog.constants.get(t, [])) for t in catalog.flag_types.get(name, [])],
+        "constants": catalog.constants.get(enum_type, []),
+        "takers": catalog.takers.get(enum_type, []),
+        "disagreements": catalog.disagreements.get(name, []),
+    }
+
+
+def _reference_url(sym: dict) -> str | None:
+    if not sym["file"]:
+        return None
+    return REFERENCE_URL.format(file=quote(sym["file"], safe=""), name=quote(sym["name"], safe=""))
+
+
+def _matrix_pages(site: SiteWriter) -> None:
+    catalog = site.catalog
+    by_group = _grouped((m["driver_group"], m["api"]) for m in catalog.matrix.values())
+    for group, apis in sorted(by_group.items()):
+        rows = [dict(catalog.support_table(api), api=api) for api in sorted(apis)]
+        site.page(f"matrix/{slug(group)}.html", "matrix.html", group=group, drivers=catalog.group_drivers.get(group, []), rows=rows)
+    site.page("matrix/index.html", "matrix_index.html", by_group={g: len(a) for g, a in sorted(by_group.items())},
+              group_drivers=catalog.group_drivers)
+
+
+def _driver_pages(site: SiteWriter) -> None:
+    by_driver = _grouped((r["driver"], r) for r in site.catalog.support)
+    summaries = []
+    for driver, rows in sorted(by_driver.items()):
+        rows.sort(key=lambda r: r["api"])
+        history = _driver_history(rows)
+        summary = _driver_summary(driver, rows, history)
+        site.page(f"driver/{slug(driver)}.html", "driver.html", driver=driver, rows=rows, history=history, driver_groups=summary["groups"])
+        summaries.append(summary)
+    site.page("driver/index.html", "driver_index.html", summaries=summaries)
+
+
+def _driver_summary(driver: str, rows: list[dict], history: list[dict]) -> dict:
+    return {
+        "driver": driver,
+        "apis": sum(1 for r in rows if not r["removed_in"]),
+        "removed": sum(1 for r in rows if r["removed_in"]),
+        "groups": sorted({r["driver_group"] for r in rows}),
+        "first": history[-1]["version"],
+    }
+
+
+def _driver_history(rows: list[dict]) -> list[dict]:
+    """Per libvirt version, newest first: the APIs the driver gained and dropped."""
+    keys = {r["since_key"]: r["since"] for r in rows} | {r["removed_key"]: r["removed_in"] for r in rows if r["removed_in"]}
+    return [
+        {
+            "version": version,
+            "gained": [r for r in rows if r["since_key"] == key],
+            "lost": [r for r in rows if r["removed_in"] and r["removed_key"] == key],
+        }
+        for key, version in sorted(keys.items(), reverse=True)
+    ]
+
+
+def _release_windows(catalog: Catalog) -> list[dict]:
+    """Each ingested release with what arrived after the previous one, up to and including it."""
+    windows = []
+    previous = None
+    for release in catalog.releases:
+        low, high = (previous["version_key"] if previous else -1), release["version_key"]
+        added = [s for s in catalog.symbols if low < s["since_key"] <= high]
+        added.sort(key=lambda s: (s["since_key"], s["name"]))
+        gained = _support_window(catalog.support, "since_key", low, high)
+        lost = _support_window(catalog.support, "removed_key", low, high)
+        windows.append({
+            "release": release,
+            "previous": previous,
+            "exact": [s for s in added if s["since_exact"]],
+            "upper_bound": [s for s in added if not s["since_exact"]],
+            "gained": gained,
+            "lost": lost,
+            "gained_count": sum(len(rows) for _, rows in gained),
+            "lost_count": sum(len(rows) for _, rows in lost),
+        })
+        previous = release
+    for window, following in zip(windows, [*windows[1:], None], strict=True):
+        window["next"] = following["release"] if following else None
+    return windows
+
+
+def _support_window(support: list[dict], key: str, low: int, high: int) -> list[tuple[str, list[dict]]]:
+    rows = sorted((r for r in support if r[key] is not None and low < r[key] <= high), key=lambda r: (r["driver"], r[key], r["api"]))
+    return sorted(_grouped((r["driver"], r) for r in rows).items())
+
+
+def _kind_sections(symbols: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    def section(sym: dict) -> str:
+        return sym["kind"] if sym["kind"] in SECTION_TITLES else "other"
+
+    return [(kind, title, members) for kind, title in SECTION_TITLES.items() if (members := [s for s in symbols if section(s) == kind])]
+
+
+def _release_pages(site: SiteWriter, windows: list[dict]) -> None:
+    for window in windows:
+        site.page(f"release/{slug(window['release']['version'])}.html", "release.html",
+                  sections=_kind_sections(window["exact"]), **window)
+    site.page("releases.html", "releases.html", windows=windows)
+
+
+# --- search index and assets -------------------------------------------------------
+
+
+def search_index(symbols: list[dict]) -> dict:
+    """Compact rows: [name, kind index, module index, since, exact 0/1, page slug if not the name]."""
+    kinds = sorted({s["kind"] for s in symbols})
+    modules = sorted({s["module"] or "" for s in symbols})
+    rows = []
+    for s in symbols:
+        row = [s["name"], kinds.index(s["kind"]), modules.index(s["module"] or ""), s["since"], int(s["since_exact"])]
+        if slug(s["name"]) != s["name"]:
+            row.append(slug(s["name"]))
+        rows.append(row)
+    return {"kinds": kinds, "modules": modules, "symbols": rows}
+
+
+def _script_safe_json(data) -> str:
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _write_search_index(site: SiteWriter) -> None:
+    data = _script_safe_json(search_index(site.catalog.symbols))
+    site.write("search-index.json", data + "\n")
+    site.write("search-index.js", f"window.KB_INDEX={data};\n")
+
+
+def _copy_assets(out: Path) -> None:
+    shutil.copytree(templates_dir() / "assets", out / "assets")
+
+
+# --- the atomic swap ---------------------------------------------------------------
+
+
+def _staging_dir(out_dir: Path) -> Path:
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        staging.chmod(0o755)
+    except OSError as err:
+        raise KbgenError(f"{out_dir.parent}: cannot write the site there ({err.strerror}); choose another output directory") from err
+    return staging
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise KbgenError(f"{out_dir}: exists and is not a directory; choose another output directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / SITE_MARKER).is_file():
+        raise KbgenError(f"{out_dir}: a non-empty directory kbgen did not generate; refusing to replace it (choose a new or empty directory)")
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    try:
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(staging, out_dir)
+    except OSError as err:
+        if old.exists() and not out_dir.exists():
+            os.replace(old, out_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise KbgenError(f"{out_dir}: could not put the new site in place ({err}); the previous site is unchanged") from err
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _size_of(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())

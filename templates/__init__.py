@@ -1,0 +1,1 @@
+"""Site templates and assets, rendered by kbgen.site."""

@@ -1,0 +1,120 @@
+"""A small, hand-written knowledge base for the site tests.
+
+Three ingested releases (7.0.0, 9.0.0, 11.3.0); a flag-taking function with
+drivers (one of them dropped it); an enum type with three constants; a macro;
+symbols known only by an upper bound; an internal matrix entry; and a symbol
+whose name is markup, which must come out as text everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kbgen.db import write_database
+from kbgen.versions import version_key
+
+HOSTILE_NAME = "<script>alert(1)</script>"
+BUILT_AT = "2024-05-06T07:08:09Z"
+RELEASES = ("7.0.0", "9.0.0", "11.3.0")
+SUITES = {"7.0.0": "bullseye", "9.0.0": "bookworm", "11.3.0": "trixie"}
+XML_ORIGIN = "{release}:libvirt-dev_{release}_amd64.deb:usr/share/libvirt/api/libvirt-api.xml"
+HVSUPPORT_ORIGIN = "11.3.0:libvirt-doc_11.3.0_all.deb:usr/share/doc/libvirt-doc/html/hvsupport.html"
+
+
+def symbol(name: str, kind: str, since: str, *, module: str = "libvirt", file: str = "libvirt-domain",
+           enum_type: str | None = None, value: str | None = None, exact: bool = True, first: str = "7.0.0") -> dict:
+    return {
+        "name": name, "kind": kind, "module": module, "file": file, "enum_type": enum_type, "value": value,
+        "has_flags": kind == "function", "since": since, "since_key": version_key(since), "since_exact": exact,
+        "since_source": "xml-version" if exact else "first-seen",
+        "since_origin": XML_ORIGIN.format(release=RELEASES[-1] if exact else first),
+        "first_release": first, "last_release": RELEASES[-1],
+    }
+
+
+def support(api: str, driver: str, since: str, *, group: str = "hypervisor", removed: str | None = None, public: bool = True) -> dict:
+    return {
+        "api": api, "driver": driver, "driver_group": group, "since": since, "since_key": version_key(since),
+        "removed_in": removed, "removed_key": version_key(removed) if removed else None, "public": public,
+        "origin": HVSUPPORT_ORIGIN,
+    }
+
+
+def matrix(api: str, version: str | None, *, group: str = "hypervisor", linked: bool = True) -> dict:
+    return {"api": api, "driver_group": group, "version": version, "version_key": version_key(version) if version else None,
+            "linked": linked, "origin": HVSUPPORT_ORIGIN}
+
+
+SYMBOLS = [
+    symbol("virDomainUndefineFlags", "function", "0.9.4"),
+    symbol("virDomainUndefineFlagsValues", "typedef", "0.9.4"),
+    symbol("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "enum", "0.9.4", enum_type="virDomainUndefineFlagsValues", value="1"),
+    symbol("VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "enum", "0.9.5", enum_type="virDomainUndefineFlagsValues", value="2"),
+    symbol("VIR_DOMAIN_UNDEFINE_KEEP_TPM", "enum", "8.9.0", enum_type="virDomainUndefineFlagsValues", value="64", first="9.0.0"),
+    symbol("virDomainQemuAttach", "function", "0.8.3", module="qemu", file="libvirt-qemu"),
+    symbol("virDomainFDAssociate", "function", "9.0.0", first="9.0.0"),
+    symbol("virNetworkCreate", "function", "0.2.0", file="libvirt-network"),
+    symbol("virConnectOpen", "function", "0.0.3", file="libvirt-host"),
+    symbol("VIR_DOMAIN_SCHEDULER_CPU_SHARES", "macro", "0.9.7", value="cpu_shares"),
+    symbol("virConnectOldFeature", "function", "7.0.0", file="libvirt-host", exact=False),
+    symbol("VIR_FIXTURE_FIRST_SEEN", "macro", "11.3.0", file="libvirt-host", exact=False, first="11.3.0"),
+    symbol(HOSTILE_NAME, "function", "9.0.0", file="libvirt-host", first="9.0.0"),
+]
+
+SUPPORT = [
+    support("virDomainUndefineFlags", "qemu", "0.9.4"),
+    support("virDomainUndefineFlags", "lxc", "0.9.4"),
+    support("virDomainUndefineFlags", "test", "0.9.4"),
+    support("virDomainQemuAttach", "qemu", "0.9.4", removed="5.5.0"),
+    support("virDomainFDAssociate", "qemu", "9.0.0"),
+    support("virDomainFDAssociate", "remote", "9.0.0"),
+    support("virDomainFDAssociate", "lxc", "8.9.0", removed="10.0.0"),
+    support("virDomainMigratePrepare3", "qemu", "0.9.2", public=False),
+    support(HOSTILE_NAME, "test", "9.0.0"),
+    support(HOSTILE_NAME, "esx", "9.0.0"),
+    support("virNetworkCreate", "bridge", "0.2.0", group="network"),
+    support("virNetworkCreate", "test", "0.3.2", group="network"),
+]
+
+MATRIX = [
+    matrix("virDomainUndefineFlags", "0.9.4"),
+    matrix("virDomainQemuAttach", "0.8.3"),
+    matrix("virDomainFDAssociate", "9.0.0"),
+    matrix("virDomainMigratePrepare3", None, linked=False),
+    matrix(HOSTILE_NAME, "9.0.0"),
+    matrix("virNetworkCreate", "0.2.0", group="network"),
+]
+
+
+def site_tables() -> dict[str, list[dict]]:
+    return {
+        "meta": [
+            {"key": "schema_version", "value": "1"},
+            {"key": "kbgen_version", "value": "0.1.0"},
+            {"key": "built_at", "value": BUILT_AT},
+            {"key": "releases", "value": " ".join(RELEASES)},
+            {"key": "newest_release", "value": RELEASES[-1]},
+        ],
+        "releases": [
+            {"version": v, "version_key": version_key(v), "suite": SUITES[v], "symbols": len(SYMBOLS), "has_hvsupport": True}
+            for v in RELEASES
+        ],
+        "inputs": [
+            {"release": v, "name": "libvirt-api.xml", "origin": XML_ORIGIN.format(release=v), "sha256": "0" * 64}
+            for v in RELEASES
+        ],
+        "symbols": SYMBOLS,
+        "flag_links": [{"function": "virDomainUndefineFlags", "enum_type": "virDomainUndefineFlagsValues"}],
+        "driver_support": SUPPORT,
+        "matrix_apis": MATRIX,
+        "disagreements": [{
+            "subject": "virDomainFDAssociate / lxc", "kind": "driver-since-changed",
+            "detail": "virDomainFDAssociate / lxc: hvsupport.html gives different versions across releases",
+            "values": '{"11.3.0": "8.9.0", "9.0.0": "8.8.0"}',
+        }],
+    }
+
+
+def write_site_db(path: Path) -> Path:
+    write_database(path, site_tables())
+    return path

@@ -1,0 +1,323 @@
+"""The static site: every page kind, links, escaping, determinism and the atomic swap."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from site_fixture import BUILT_AT, HOSTILE_NAME, SYMBOLS, write_site_db
+
+from kbgen import site as site_module
+from kbgen.errors import KbgenError
+from kbgen.site import SITE_MARKER, render_site, search_index, slug
+
+
+class Page(HTMLParser):
+    """What the tests read from one HTML file: links, ids, title, description, text."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.title = ""
+        self.description: str | None = None
+        self.text_parts: list[str] = []
+        self._in_title = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.links += [attrs[a] for a in ("href", "src") if attrs.get(a) is not None]
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "meta" and attrs.get("name") == "description":
+            self.description = attrs.get("content")
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.text_parts).split())
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return write_site_db(tmp_path_factory.mktemp("kb") / "kb.sqlite")
+
+
+@pytest.fixture(scope="module")
+def built(db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("public") / "site"
+    return render_site(db, out)
+
+
+@pytest.fixture(scope="module")
+def out(built) -> Path:
+    return built.out
+
+
+def page(out: Path, path: str) -> Page:
+    return Page((out / path).read_text(encoding="utf-8"))
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def section(out: Path, path: str, section_id: str) -> str:
+    match = re.search(rf'<section id="{section_id}">(.*?)</section>', (out / path).read_text(), re.DOTALL)
+    assert match, f"{path} has no section {section_id}"
+    return Page(match.group(1)).text
+
+
+def support_row(html: str, driver: str) -> tuple[str, str]:
+    match = re.search(rf'<tr class="(\w+)" data-driver="{driver}">(.*?)</tr>', html, re.DOTALL)
+    assert match, f"no {driver} row"
+    return match.group(1), Page(match.group(2)).text
+
+
+# --- every page kind ---------------------------------------------------------------
+
+
+def test_every_page_kind_is_rendered(out):
+    expected = ["index.html", "releases.html", "404.html", "sitemap.xml", "search-index.json", "search-index.js",
+                "assets/site.css", "assets/site.js", "matrix/index.html", "matrix/hypervisor.html", "matrix/network.html",
+                "driver/index.html", "driver/qemu.html", "driver/bridge.html",
+                "release/7.0.0.html", "release/9.0.0.html", "release/11.3.0.html", SITE_MARKER]
+    expected += [f"symbol/{slug(s['name'])}.html" for s in SYMBOLS]
+    assert [p for p in expected if not (out / p).is_file()] == []
+
+
+def test_report_counts_pages_and_bytes(built):
+    files = [p for p in built.out.rglob("*") if p.is_file()]
+    assert built.pages == len(html_files(built.out))
+    assert built.bytes_total == sum(p.stat().st_size for p in files)
+    assert built.seconds >= 0
+
+
+def test_every_page_has_a_title_and_a_description(out):
+    for path in html_files(out):
+        parsed = page(out, str(path.relative_to(out)))
+        assert parsed.title.strip(), path
+        assert parsed.description, path
+
+
+def test_no_broken_internal_links(out):
+    pages = {p: page(out, str(p.relative_to(out))) for p in html_files(out)}
+    broken = []
+    for path, parsed in pages.items():
+        for link in parsed.links:
+            if urlsplit(link).scheme in ("http", "https", "mailto"):
+                continue
+            target, fragment = urldefrag(urlsplit(link)._replace(query="").geturl())
+            resolved = (path.parent / target).resolve() if target else path
+            missing_anchor = fragment and resolved in pages and fragment not in pages[resolved].ids
+            if not resolved.is_file() or missing_anchor:
+                broken.append((str(path.relative_to(out)), link))
+    assert broken == []
+
+
+def test_assets_are_local(out):
+    for path in html_files(out):
+        parsed = page(out, str(path.relative_to(out)))
+        assert all(not link.startswith(("http:", "https:", "//")) for link in parsed.links if link.endswith((".css", ".js"))), path
+    css = (out / "assets/site.css").read_text()
+    assert "prefers-color-scheme: dark" in css
+    assert "@import" not in css and "@font-face" not in css
+
+
+# --- what the pages say ------------------------------------------------------------
+
+
+def test_function_page_shows_release_source_reference_and_drivers(out):
+    html = (out / "symbol/virDomainUndefineFlags.html").read_text()
+    text = Page(html).text
+    assert "Added in 0.9.4" in text
+    assert "source: xml-version" in text
+    assert "libvirt/libvirt-domain.h" in text
+    assert 'href="https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainUndefineFlags"' in html
+    assert support_row(html, "qemu") == ("ok", "qemu 0.9.4 ✓ supported")
+    assert support_row(html, "esx") == ("none", "esx ✗ not implemented")
+
+
+def test_function_page_lists_its_flags_with_versions(out):
+    text = page(out, "symbol/virDomainUndefineFlags.html").text
+    assert "Flags: virDomainUndefineFlagsValues" in text
+    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE 1 0.9.4" in text
+    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM 64 8.9.0" in text
+
+
+def test_removed_driver_support_is_said_in_words(out):
+    html = (out / "symbol/virDomainQemuAttach.html").read_text()
+    assert support_row(html, "qemu") == ("removed", "qemu 0.9.4 ⚠ removed in 5.5.0")
+
+
+def test_enum_constant_page_shows_type_value_siblings_and_takers(out):
+    text = page(out, "symbol/VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA.html").text
+    assert "Enum type virDomainUndefineFlagsValues" in text
+    assert "Value 2" in text
+    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE 1 0.9.4" in text and "VIR_DOMAIN_UNDEFINE_KEEP_TPM 64 8.9.0" in text
+    assert "Functions taking virDomainUndefineFlagsValues virDomainUndefineFlags" in text
+
+
+def test_upper_bound_is_marked_as_first_seen(out):
+    text = page(out, "symbol/virConnectOldFeature.html").text
+    assert "≤ 7.0.0 (first seen in)" in text
+    assert "source: first-seen" in text
+
+
+def test_release_page_lists_what_arrived_in_its_window(out):
+    functions = section(out, "release/9.0.0.html", "function")
+    assert "virDomainFDAssociate" in functions and HOSTILE_NAME in functions
+    assert "virDomainUndefineFlags " not in functions
+    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM libvirt-domain 8.9.0" in section(out, "release/9.0.0.html", "enum")
+    gained = section(out, "release/9.0.0.html", "gained")
+    assert "qemu 1 virDomainFDAssociate 9.0.0" in gained
+    assert "lxc 1 virDomainFDAssociate 8.9.0" in gained
+
+
+def test_release_page_keeps_upper_bounds_apart(out):
+    parsed = page(out, "release/11.3.0.html")
+    assert "macro" not in parsed.ids
+    assert "VIR_FIXTURE_FIRST_SEEN" in section(out, "release/11.3.0.html", "upper-bound")
+    assert "lxc 1 virDomainFDAssociate 10.0.0" in section(out, "release/11.3.0.html", "lost")
+    assert "virConnectOldFeature" in section(out, "release/7.0.0.html", "upper-bound")
+    assert "virConnectOldFeature" not in section(out, "release/7.0.0.html", "function")
+
+
+def test_matrix_links_public_apis_only(out):
+    html = (out / "matrix/hypervisor.html").read_text()
+    assert '<a href="../symbol/virDomainUndefineFlags.html">' in html
+    assert "<code>virDomainMigratePrepare3</code>" in html
+    assert "symbol/virDomainMigratePrepare3.html" not in html
+    assert 'title="added in 0.9.4, removed in 5.5.0">0.9.4&nbsp;– 5.5.0</td>' in html
+
+
+def test_driver_page_shows_history(out):
+    text = page(out, "driver/lxc.html").text
+    assert "10.0.0 virDomainFDAssociate" in text
+    assert "8.9.0 virDomainFDAssociate" in text
+    assert "removed in 10.0.0" in text
+
+
+def test_symbol_page_reports_disagreements(out):
+    assert "Sources disagree driver-since-changed" in page(out, "symbol/virDomainFDAssociate.html").text
+
+
+def test_generated_at_comes_from_the_database(out):
+    assert f"Generated at {BUILT_AT}" in page(out, "index.html").text
+
+
+def test_sitemap_lists_pages_but_not_404(out):
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>symbol/virDomainUndefineFlags.html</loc>" in sitemap
+    assert "404.html" not in sitemap
+    assert sitemap.count("<loc>") == len(html_files(out)) - 1
+
+
+def test_sitemap_takes_a_base_url(db, tmp_path):
+    report = render_site(db, tmp_path / "site", base_url="https://kb.example/")
+    assert "<loc>https://kb.example/releases.html</loc>" in (report.out / "sitemap.xml").read_text()
+
+
+# --- escaping and the search index -------------------------------------------------
+
+
+def test_markup_in_a_name_is_escaped_everywhere(out):
+    for path in [*html_files(out), out / "sitemap.xml", out / "search-index.json", out / "search-index.js"]:
+        assert "<script>alert" not in path.read_text(), path
+    hostile = page(out, f"symbol/{slug(HOSTILE_NAME)}.html")
+    assert hostile.title.startswith(HOSTILE_NAME)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (out / f"symbol/{slug(HOSTILE_NAME)}.html").read_text()
+
+
+def test_search_index_round_trips_every_symbol(out):
+    index = json.loads((out / "search-index.json").read_text())
+    by_name = {row[0]: row for row in index["symbols"]}
+    assert set(by_name) == {s["name"] for s in SYMBOLS}
+    _, kind, module, since, exact = by_name["virDomainUndefineFlags"]
+    assert (index["kinds"][kind], index["modules"][module], since, exact) == ("function", "libvirt", "0.9.4", 1)
+    assert by_name["virConnectOldFeature"][4] == 0
+    assert by_name[HOSTILE_NAME][5] == slug(HOSTILE_NAME)
+    script = (out / "search-index.js").read_text()
+    assert script == f"window.KB_INDEX={(out / 'search-index.json').read_text().strip()};\n"
+
+
+def test_search_index_rows_are_arrays():
+    index = search_index([dict(s, since_exact=bool(s["since_exact"])) for s in SYMBOLS])
+    assert all(isinstance(row, list) and len(row) in (5, 6) for row in index["symbols"])
+
+
+@pytest.mark.parametrize("name", ["virDomainUndefineFlags", "VIR_DOMAIN_NONE", "1.2.3"])
+def test_slug_keeps_identifiers_and_versions(name):
+    assert slug(name) == name
+
+
+def test_slug_encodes_everything_else_without_collisions():
+    names = ["a-b", "a-2db", "a/b", "a b", "a<b", "é", HOSTILE_NAME]
+    slugs = [slug(n) for n in names]
+    assert len(set(slugs)) == len(names)
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+", s) for s in slugs)
+
+
+# --- determinism and the swap ------------------------------------------------------
+
+
+def test_two_renders_are_byte_identical(db, tmp_path):
+    first = render_site(db, tmp_path / "one").out
+    second = render_site(db, tmp_path / "two").out
+    assert tree_bytes(first) == tree_bytes(second)
+
+
+def test_rerender_replaces_the_previous_site(db, tmp_path):
+    target = tmp_path / "site"
+    render_site(db, target)
+    (target / "stale.html").write_text("old")
+    render_site(db, target)
+    assert not (target / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_failed_render_leaves_the_previous_site_untouched(db, tmp_path, monkeypatch):
+    target = tmp_path / "site"
+    render_site(db, target)
+    before = tree_bytes(target)
+    broken = tmp_path / "templates"
+    shutil.copytree(site_module.templates_dir(), broken)
+    (broken / "release.html").write_text("{{ 1 // 0 }}")
+    monkeypatch.setattr(site_module, "templates_dir", lambda: broken)
+    with pytest.raises(KbgenError, match=r"ZeroDivisionError.*previous site is unchanged"):
+        render_site(db, target)
+    assert tree_bytes(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
+
+
+def test_refuses_to_replace_a_directory_it_did_not_make(db, tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(KbgenError, match="did not generate"):
+        render_site(db, precious)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+def test_missing_database_is_a_kbgen_error(tmp_path):
+    with pytest.raises(KbgenError, match="no knowledge base"):
+        render_site(tmp_path / "nope.sqlite", tmp_path / "site")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,190 @@
+"""The site in a real browser (Debian's chromium driven by Playwright), served over HTTP."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from site_fixture import HOSTILE_NAME, write_site_db
+
+from kbgen.site import render_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None, reason="needs Playwright for Python (pip install playwright)"),
+]
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the site directory; a missing path gets 404.html with status 404, like a static host."""
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code != 404 or not not_found.is_file():
+            return super().send_error(code, message, explain)
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("browser")
+    return render_site(write_site_db(root / "kb.sqlite"), root / "site").out
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    dialogs: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+    assert dialogs == [], "the page opened a dialog: some data ran as script"
+
+
+def search_for(page, base_url: str, text: str):
+    page.goto(base_url + "index.html")
+    page.fill("#q", text)
+    results = page.locator("#results li .name")
+    results.first.wait_for()
+    return results
+
+
+def test_typing_finds_the_function_and_enter_opens_its_page(page, base_url):
+    results = search_for(page, base_url, "undefineflags")
+    assert results.first.text_content() == "virDomainUndefineFlags"
+    page.press("#q", "Enter")
+    page.wait_for_url("**/symbol/virDomainUndefineFlags.html")
+    assert "0.9.4" in page.locator(".facts .since strong").text_content()
+    qemu = page.locator('tr[data-driver="qemu"]')
+    assert " ".join(qemu.inner_text().split()) == "qemu 0.9.4 ✓ supported"
+
+
+def test_initials_find_camel_case_words(page, base_url):
+    results = search_for(page, base_url, "undefflags")
+    assert results.first.text_content() == "virDomainUndefineFlags"
+    assert "virDomainUndefineFlagsValues" in results.all_text_contents()
+
+
+def test_results_show_kind_module_and_release(page, base_url):
+    search_for(page, base_url, "virDomainUndefineFlags")
+    first = page.locator("#results li").first
+    assert [first.locator(f".{part}").text_content() for part in ("name", "kind", "module", "since")] == [
+        "virDomainUndefineFlags", "function", "libvirt", "0.9.4"]
+    upper = search_for(page, base_url, "virConnectOldFeature")
+    assert page.locator("#results li .since").first.text_content() == "≤ 7.0.0"
+    assert upper.count() == 1
+
+
+def test_arrow_keys_choose_the_result_enter_opens(page, base_url):
+    results = search_for(page, base_url, "VIR_DOMAIN_UNDEFINE")
+    names = results.all_text_contents()
+    page.press("#q", "ArrowDown")
+    page.press("#q", "ArrowDown")
+    page.press("#q", "ArrowUp")
+    assert page.locator('#results li[aria-selected="true"] .name').text_content() == names[1]
+    page.press("#q", "Enter")
+    page.wait_for_url(f"**/symbol/{names[1]}.html")
+
+
+def test_slash_focuses_the_search_box(page, base_url):
+    page.goto(base_url + "release/9.0.0.html")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_header_search_on_any_page_leads_to_results(page, base_url):
+    page.goto(base_url + "driver/qemu.html")
+    page.fill("#q", "fdassoc")
+    page.press("#q", "Enter")
+    page.locator("#results li .name").first.wait_for()
+    assert page.locator("#results li .name").first.text_content() == "virDomainFDAssociate"
+
+
+def test_markup_in_a_name_stays_text(page, base_url):
+    results = search_for(page, base_url, "alert")
+    assert results.first.text_content() == HOSTILE_NAME
+    page.press("#q", "Enter")
+    page.wait_for_url("**/symbol/*.html")
+    assert page.locator("h1 code").text_content() == HOSTILE_NAME
+
+
+def test_release_page_opens_from_the_index(page, base_url):
+    page.goto(base_url + "releases.html")
+    page.click("text=9.0.0")
+    page.wait_for_url("**/release/9.0.0.html")
+    assert page.locator("h1").text_content() == "New in 9.0.0"
+    assert "virDomainFDAssociate" in page.locator("#function").inner_text()
+
+
+def test_missing_page_gets_the_404_page_with_working_links(page, base_url):
+    response = page.goto(base_url + "symbol/virNoSuchThing.html")
+    assert response.status == 404
+    assert page.locator("h1").text_content() == "Page not found"
+    assert page.locator("a.brand").evaluate("a => a.href") == base_url + "index.html"
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).borderBottomStyle") == "solid"
+
+
+def test_search_works_from_file_url(page, site_dir):
+    page.goto((site_dir / "index.html").as_uri() + "?q=undefineflags")
+    page.locator("#results li .name").first.wait_for()
+    assert page.locator("#results li .name").first.text_content() == "virDomainUndefineFlags"
+
+
+@pytest.mark.parametrize("path", ["index.html?q=undefine", "symbol/virDomainUndefineFlags.html", "release/9.0.0.html"])
+def test_phone_width_has_no_sideways_scrolling(browser, base_url, path):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    tab = context.new_page()
+    tab.goto(base_url + path)
+    tab.wait_for_load_state("networkidle")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_dark_scheme_changes_the_colours(browser, base_url):
+    backgrounds = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        tab = context.new_page()
+        tab.goto(base_url + "index.html")
+        backgrounds.append(tab.evaluate("getComputedStyle(document.body).backgroundColor"))
+        context.close()
+    assert backgrounds[0] != backgrounds[1]
