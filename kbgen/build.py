@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from kbgen.parse.apixml import ApiDocument, Symbol, parse_api_xml
 from kbgen.parse.hvsupport import SupportMatrix, parse_hvsupport
-from kbgen.sources import HVSUPPORT_NAME, InputFile
+from kbgen.sources import HVSUPPORT_NAME, SOURCE_TREE_NAME, InputFile
 from kbgen.versions import parse_version, version_key
 
 
@@ -25,6 +25,7 @@ class ReleaseData:
     inputs: list[InputFile]
     documents: list[tuple[ApiDocument, InputFile]] = field(default_factory=list)
     matrix: tuple[SupportMatrix, InputFile] | None = None
+    tree: InputFile | None = None
     suite: str | None = None
 
 
@@ -33,6 +34,8 @@ def read_release(version: str, inputs: list[InputFile], suite: str | None = None
     for f in inputs:
         if f.name == HVSUPPORT_NAME:
             data.matrix = (parse_hvsupport(f.path), f)
+        elif f.name == SOURCE_TREE_NAME:
+            data.tree = f
         else:
             data.documents.append((parse_api_xml(f.path), f))
     return data
@@ -64,7 +67,7 @@ class _Merger:
         matrix_rows = self._matrix_rows()
         symbols = [self._symbol_row(name, seen, matrix_rows.get(name)) for name, seen in history.items()]
         public = {row["name"] for row in symbols}
-        return {
+        tables = {
             "releases": self._release_rows(),
             "inputs": self._input_rows(),
             "symbols": symbols,
@@ -73,6 +76,28 @@ class _Merger:
             "matrix_apis": [self._matrix_api_row(api, seen) for api, seen in matrix_rows.items()],
             "disagreements": self.disagreements,
         }
+        tables.update(self._tree_tables(tables, history))
+        return tables
+
+    # --- source trees ----------------------------------------------------------------
+
+    def _tree_tables(self, tables: dict[str, list[dict]], history) -> dict[str, list[dict]]:
+        trees = [r for r in self.releases if r.tree]
+        if not trees:
+            return {}
+        from kbgen.analysis import analyse_tree
+        from kbgen.merge_trees import tree_tables
+
+        flag_apis = {name for name, seen in history.items() if seen[-1][1].has_flags}
+        facts = [analyse_tree(r.version, r.tree.path, r.tree.origin, flag_apis, r.tree.walk) for r in trees]
+        symbols = {row["name"]: row for row in tables["symbols"]}
+        drivers = {(row["api"], row["driver"]): row for row in tables["driver_support"]}
+        internal = {row["api"] for row in tables["matrix_apis"] if not row["linked"]}
+        matrices = {
+            r.version: {(c.api, c.driver): (c.since, c.removed) for c in r.matrix[0].cells}
+            for r in self.releases if r.matrix
+        }
+        return tree_tables(facts, symbols, drivers, internal, matrices, self.disagree)
 
     # --- releases and inputs ---------------------------------------------------
 
@@ -84,6 +109,7 @@ class _Merger:
                 "suite": r.suite,
                 "symbols": sum(len(doc.symbols) for doc, _ in r.documents),
                 "has_hvsupport": r.matrix is not None,
+                "has_source": r.tree is not None,
             }
             for r in self.releases
         ]
@@ -103,7 +129,7 @@ class _Merger:
             for doc, f in r.documents:
                 for sym in doc.symbols:
                     history.setdefault(sym.name, []).append((r.version, sym, f))
-        newest = self.releases[-1].version
+        newest = next((r.version for r in reversed(self.releases) if r.documents), None)
         for name, seen in history.items():
             if seen[-1][0] != newest:
                 self.disagree(name, "symbol-vanished", f"{name} is in {seen[-1][0]} but not in {newest}; libvirt never removes public symbols",

@@ -20,6 +20,7 @@ examples:
   kbgen build --offline                the same from the download cache only
   kbgen build --input 12.8.0=/usr/share/libvirt/api --db kb.sqlite
                                        build from files you have (a directory, file, .deb or URL)
+  kbgen build --git ~/src/libvirt      add every release tag of a libvirt clone as a source tree
   kbgen refresh                        rebuild and rewrite the embedded snapshot in data/snapshot
 
 Downloads are cached in $KBGEN_CACHE_DIR (default $XDG_CACHE_HOME/kbgen). Debian
@@ -70,6 +71,9 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--manifest", type=Path, metavar="FILE", help="release manifest (default: data/releases.toml)")
     p.add_argument("--input", action="append", default=[], metavar="VERSION=PATH|URL",
                    help="use this file, directory, .deb or URL for release VERSION instead of the manifest (repeatable)")
+    p.add_argument("--git", type=Path, metavar="CLONE",
+                   help="also read every release tag (vX.Y.Z) of this libvirt clone as a source tree, with git archive (no checkout)")
+    p.add_argument("--tags", default="v*", metavar="GLOB", help="with --git: only tags matching GLOB (default v*: all, which makes flag versions exact)")
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
     p.add_argument("--offline", action="store_true", help="use only what is in the cache; say what is missing")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
@@ -104,9 +108,10 @@ def _resolver(args):
 
 
 def _releases(args):
-    from kbgen.sources import load_manifest, releases_from_specs
+    from kbgen.sources import load_manifest, merge_releases, releases_from_git, releases_from_specs
 
-    return releases_from_specs(args.input) if args.input else load_manifest(args.manifest)
+    named = releases_from_specs(args.input) if args.input else load_manifest(args.manifest)
+    return merge_releases(named, releases_from_git(args.git, args.tags)) if args.git else named
 
 
 def _cmd_fetch(args) -> int:
@@ -160,6 +165,9 @@ def _cmd_refresh(args) -> int:
     return EXIT_OK
 
 
+SHOWN_PER_KIND = 5
+
+
 def _print_report(args, report) -> None:
     if args.json:
         print_json({
@@ -172,8 +180,15 @@ def _print_report(args, report) -> None:
     print(f"  {counts['symbols']} symbols, {counts['flag_links']} function-flag links, "
           f"{counts['driver_support']} driver support entries, {counts['matrix_apis']} hvsupport rows")
     print(f"  {len(report.disagreements)} disagreement(s) between sources" + (":" if report.disagreements else ""))
+    by_kind: dict[str, list[dict]] = {}
     for d in report.disagreements:
-        print(f"    [{d['kind']}] {d['detail']}: {d['values']}")
+        by_kind.setdefault(d["kind"], []).append(d)
+    for kind, items in by_kind.items():
+        print(f"    {kind}: {len(items)}")
+        for d in items[:SHOWN_PER_KIND]:
+            print(f"      {d['detail']}: {d['values']}")
+        if len(items) > SHOWN_PER_KIND:
+            print(f"      ... {len(items) - SHOWN_PER_KIND} more: kb conflicts --kind {kind}")
 
 
 def _cmd_site(args) -> int:

@@ -1,8 +1,8 @@
 """`kb`: ask the knowledge base. Argument parsing, choosing the database, printing.
 
-Exit status: 0 answered, 1 not found, 2 usage or database error. Only the
-standard library is imported on this path (start-up time is part of the
-product); `kbgen` lives in build_cli.py.
+Exit status: 0 answered, 1 not found, 2 usage or database error, 3 `kb check`
+found a name that would fail. Only the standard library is imported on this
+path (start-up time is part of the product); `kbgen` lives in build_cli.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from kbgen import __version__
 from kbgen.errors import KbgenError
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL = 0, 1, 2, 3
 
 KB_EPILOG = """\
 examples:
@@ -24,10 +24,18 @@ examples:
   kb search 'virDomain*Flags' --limit 5    glob or substring, best matches first
   kb diff 11.3.0 12.8.0                    what arrived between two releases
   kb drivers qemu                          what the qemu driver gained, release by release
+  kb since VIR_DOMAIN_UNDEFINE_KEEP_TPM --driver qemu
+                                           when the qemu driver started to accept the flag
+  kb proc 261                              which API is remote procedure 261
+  kb explain 'error: unknown procedure: 261'
+                                           what a libvirt error means and what to do
+  kb check --server 0.9.9 --driver qemu virDomainPMSuspendForDuration
+                                           will it work against that daemon? if not, the error
 
 The knowledge base is, in order: --db PATH, $KBGEN_DB, the one `kbgen build`
 wrote ($XDG_DATA_HOME/kbgen/kb.sqlite), else the snapshot shipped with kbgen.
-Exit status: 0 answered, 1 not found, 2 usage or database error.
+Exit status: 0 answered, 1 not found (or nothing recognised by explain), 2 usage
+or database error, 3 `kb check`: some name would fail (or cannot be told).
 """
 
 
@@ -54,6 +62,7 @@ def kb_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("since", help="the release that added each NAME (functions: drivers and flags too)")
     p.add_argument("names", nargs="+", metavar="NAME", help="function, enum constant, macro, typedef, ... (case-insensitive)")
+    p.add_argument("--driver", metavar="DRIVER", help="only this driver: its support, and when it started to accept a flag")
     _common(p, quiet)
     p = sub.add_parser("show", help="everything known about NAME, with sources and conflicts")
     p.add_argument("name", metavar="NAME")
@@ -68,6 +77,21 @@ def kb_parser() -> argparse.ArgumentParser:
     _common(p, quiet)
     p = sub.add_parser("drivers", help="all drivers, or what one DRIVER supports and when it gained it")
     p.add_argument("driver", nargs="?", metavar="DRIVER")
+    _common(p, quiet)
+    p = sub.add_parser("conflicts", help="every disagreement between sources found by the build")
+    p.add_argument("--kind", metavar="KIND", help="only this kind, e.g. xml-vs-hvsupport, source-vs-hvsupport")
+    _common(p, quiet)
+    p = sub.add_parser("proc", help="the RPC procedure NUMBER: its API and the release that added it")
+    p.add_argument("number", type=int, metavar="NUMBER")
+    p.add_argument("--protocol", default="remote", choices=("remote", "qemu", "lxc", "admin"), help="default: remote")
+    _common(p, quiet)
+    p = sub.add_parser("explain", help="what an error message or version line means, and what to do ('-' reads stdin)")
+    p.add_argument("text", nargs="+", metavar="TEXT")
+    _common(p, quiet)
+    p = sub.add_parser("check", help="whether each NAME works against a daemon of release VERSION (and a driver)")
+    p.add_argument("names", nargs="+", metavar="NAME", help="function or flag")
+    p.add_argument("--server", required=True, metavar="VERSION", help="the daemon's libvirt release")
+    p.add_argument("--driver", metavar="DRIVER", help="the connection's driver, e.g. qemu")
     _common(p, quiet)
     return parser
 
@@ -93,7 +117,7 @@ def kb_main(argv: list[str] | None = None) -> int:
         return fail(f"kb: {err}")
     if args.json:
         not_found = [{"name": name, "suggestions": suggestions} for name, suggestions in missing]
-        if args.command == "since":
+        if args.command in ("since", "check"):
             print_json({"results": answers, "not_found": not_found})
         else:
             print_json(answers[0] if answers else {"not_found": not_found})
@@ -106,20 +130,37 @@ def kb_main(argv: list[str] | None = None) -> int:
             print("\n".join(render(answer, style)))
         for name, suggestions in missing:
             print(text.not_found(name, suggestions), file=sys.stderr)
-    return EXIT_NOT_FOUND if missing else EXIT_OK
+    return _exit_status(args.command, answers, missing)
+
+
+def _exit_status(command: str, answers, missing) -> int:
+    if missing or (command == "explain" and not answers[0]["findings"]):
+        return EXIT_NOT_FOUND
+    if command == "check" and any(a["works"] is not True for a in answers):
+        return EXIT_WOULD_FAIL
+    return EXIT_OK
 
 
 def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
     """The answers to print and the names not found, as (name, suggestions)."""
-    if args.command == "since":
+    if args.command in ("since", "check"):
         answers, missing = [], []
         for name in args.names:
             try:
-                answers.append(query.since(conn, name))
+                answers.append(_each(args, conn, query, name))
             except query.NotFound as err:
                 missing.append((err.name, err.suggestions))
         return answers, missing
     try:
+        if args.command == "conflicts":
+            return [query.conflicts(conn, args.kind)], []
+        if args.command == "proc":
+            return [query.proc(conn, args.number, args.protocol)], []
+        if args.command == "explain":
+            from kbgen.diagnose import explain
+
+            text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
+            return [{"findings": explain(conn, text)}], []
         if args.command == "show":
             return [query.show(conn, args.name)], []
         if args.command == "search":
@@ -130,6 +171,14 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
         return [query.drivers(conn, args.driver)], []
     except query.NotFound as err:
         return [], [(err.name, err.suggestions)]
+
+
+def _each(args, conn, query, name: str) -> dict:
+    if args.command == "check":
+        from kbgen.diagnose import check
+
+        return check(conn, args.server, args.driver, name)
+    return query.since(conn, name, args.driver)
 
 
 def _open(db: str | None):

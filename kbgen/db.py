@@ -18,7 +18,7 @@ SCHEMA_VERSION = "1"
 SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
     "meta": ({"key": str, "value": str}, ("key",), []),
     "releases": (
-        {"version": str, "version_key": int, "suite": str, "symbols": int, "has_hvsupport": bool},
+        {"version": str, "version_key": int, "suite": str, "symbols": int, "has_hvsupport": bool, "has_source": bool},
         ("version",),
         [],
     ),
@@ -47,6 +47,33 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         [],
     ),
     "disagreements": ({"subject": str, "kind": str, "detail": str, "values": str}, (), [("subject",)]),
+    "procedures": (
+        {
+            "protocol": str, "number": int, "name": str, "api": str, "label": str, "since": str, "since_key": int,
+            "since_exact": bool, "since_source": str, "first_tree": str, "origin": str,
+        },
+        ("protocol", "number"),
+        [("api",)],
+    ),
+    "symbol_sections": (
+        {"symbol": str, "module": str, "section": str, "version": str, "origin": str},
+        ("module", "symbol"),
+        [("section",)],
+    ),
+    "implementations": ({"function": str, "driver": str, "api": str, "origin": str}, ("function", "api"), [("api",)]),
+    "flag_checks": (
+        {"api": str, "driver": str, "release": str, "function": str, "known": bool, "flags": str, "via": str, "reason": str},
+        ("api", "driver", "release"),
+        [],
+    ),
+    "driver_flags": (
+        {
+            "api": str, "driver": str, "flag": str, "lower": str, "after": str, "upper": str, "upper_key": int,
+            "exact": bool, "origin": str,
+        },
+        ("api", "driver", "flag"),
+        [("flag",)],
+    ),
 }
 
 

@@ -32,17 +32,21 @@ def since_display(version: str, exact: bool) -> str:
 # --- since / show ----------------------------------------------------------------
 
 
-def since(conn: sqlite3.Connection, name: str) -> dict:
-    """What NAME is and the release that added it, with drivers and flags."""
+def since(conn: sqlite3.Connection, name: str, driver: str | None = None) -> dict:
+    """What NAME is and the release that added it, with drivers and flags (of one DRIVER if given)."""
     row = _symbol(conn, name)
     if row is None:
         return _internal_api(conn, name)
     answer = _symbol_answer(row)
     if row["kind"] == "function":
-        answer["drivers"] = _drivers_of(conn, row["name"])
+        answer["drivers"] = [d for d in _drivers_of(conn, row["name"]) if driver is None or d["driver"] == driver]
         answer["flags"] = _flags_of(conn, row["name"])
+        answer["procedures"] = procedures_of(conn, row["name"])
+        answer["flags_by_driver"] = flags_by_driver(conn, row["name"], driver) if row["has_flags"] else []
     if row["kind"] == "enum":
         answer["taken_by"] = _functions_taking(conn, row["enum_type"])
+        if driver is not None:
+            answer["driver_acceptance"] = flag_by_driver(conn, row["name"], row["enum_type"], driver)
     return answer
 
 
@@ -98,6 +102,7 @@ def _internal_api(conn, name: str) -> dict:
     answer["since_origin"] = row["origin"]
     answer["drivers"] = _drivers_of(conn, row["api"])
     answer["flags"] = []
+    answer["procedures"] = procedures_of(conn, row["api"])
     return answer
 
 
@@ -274,3 +279,90 @@ def _key(version: str) -> int:
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- source analysis: procedures, flags by driver ------------------------------------------
+
+
+def proc(conn: sqlite3.Connection, number: int, protocol: str = "remote") -> dict:
+    """The RPC procedure NUMBER of PROTOCOL, the API it carries and the release that added it."""
+    row = conn.execute("SELECT * FROM procedures WHERE protocol = ? AND number = ?", (protocol, number)).fetchone()
+    if row is None:
+        newest = conn.execute("SELECT MAX(number) FROM procedures WHERE protocol = ?", (protocol,)).fetchone()[0]
+        hint = f"the {protocol} protocol of the ingested source trees ends at {newest}" if newest else f"no {protocol} protocol in this knowledge base"
+        raise NotFound(f"{protocol} procedure {number}", [hint])
+    return _procedure_answer(row)
+
+
+def _procedure_answer(row) -> dict:
+    answer = {k: row[k] for k in ("protocol", "number", "name", "api", "label", "since", "since_source", "first_tree", "origin")}
+    answer["since_exact"] = bool(row["since_exact"])
+    answer["since_display"] = since_display(row["since"], answer["since_exact"])
+    return answer
+
+
+def procedures_of(conn, api: str) -> list[dict]:
+    return [_procedure_answer(r) for r in conn.execute("SELECT * FROM procedures WHERE api = ? ORDER BY protocol", (api,))]
+
+
+def flag_display(row) -> str:
+    """'9.0.0' when exact, else the bounds: 'after 7.0.0 .. 9.0.0' or '8.9.0 .. 9.0.0'."""
+    if row["exact"]:
+        return row["upper"]
+    after, lower = row["after"], row["lower"]
+    if after and (not lower or version_key(after) >= version_key(lower)):
+        return f"after {after}, by {row['upper']}"
+    return f"{lower or '?'} .. {row['upper']}"
+
+
+def _newest_checks(conn, api: str, driver: str | None) -> dict[str, sqlite3.Row]:
+    """driver -> its flag check in the newest source tree that has one."""
+    rows = conn.execute(
+        "SELECT c.* FROM flag_checks c JOIN releases r ON r.version = c.release WHERE c.api = ? ORDER BY r.version_key",
+        (api,),
+    )
+    return {r["driver"]: r for r in rows if driver is None or r["driver"] == driver}
+
+
+def flags_by_driver(conn, api: str, driver: str | None = None) -> list[dict]:
+    """For each driver implementing API: the flags its virCheckFlags mask accepts, and since when."""
+    result = []
+    for name, check in sorted(_newest_checks(conn, api, driver).items()):
+        flags = conn.execute(
+            "SELECT f.*, s.value FROM driver_flags f LEFT JOIN symbols s ON s.name = f.flag"
+            " WHERE f.api = ? AND f.driver = ? ORDER BY CAST(s.value AS INTEGER), f.flag",
+            (api, name),
+        ).fetchall()
+        result.append({
+            "driver": name, "function": check["function"], "known": bool(check["known"]), "tree": check["release"],
+            "reason": check["reason"],
+            "flags": [{"flag": f["flag"], "since": flag_display(f), "exact": bool(f["exact"]), "upper": f["upper"]} for f in flags],
+        })
+    return result
+
+
+def flag_by_driver(conn, flag: str, enum_type: str, driver: str) -> list[dict]:
+    """When DRIVER started to accept FLAG, for each function whose flags take its type."""
+    answers = []
+    for function in _functions_taking(conn, enum_type):
+        check = _newest_checks(conn, function["name"], driver).get(driver)
+        row = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? AND flag = ?", (function["name"], driver, flag)).fetchone()
+        if row is not None:
+            status, since = "accepted", flag_display(row)
+        elif check is None:
+            status, since = "no-check", None  # the driver does not implement it, or no tree was analysed
+        else:
+            status, since = ("rejected" if check["known"] else "unknown"), None
+        answers.append({"function": function["name"], "driver": driver, "status": status, "since": since,
+                        "tree": check["release"] if check else None, "reason": check["reason"] if check else None})
+    return answers
+
+
+def conflicts(conn: sqlite3.Connection, kind: str | None = None) -> dict:
+    """Every disagreement between sources that the build found, grouped by kind."""
+    rows = conn.execute(
+        "SELECT subject, kind, detail, \"values\" FROM disagreements WHERE ? IS NULL OR kind = ? ORDER BY kind, rowid", (kind, kind))
+    grouped: dict[str, list[dict]] = {}
+    for r in rows:
+        grouped.setdefault(r["kind"], []).append({"subject": r["subject"], "detail": r["detail"], "values": r["values"]})
+    return {"counts": {k: len(v) for k, v in grouped.items()}, "conflicts": grouped}

@@ -18,12 +18,14 @@ from typing import Callable
 
 from kbgen.errors import InputError, KbgenError
 from kbgen.paths import committed_dir
+from kbgen.sourcetree import is_source_tree, is_tarball, unpack_tarball
 from kbgen.versions import is_version
 
 API_XML_NAMES = ("libvirt-api.xml", "libvirt-qemu-api.xml", "libvirt-lxc-api.xml", "libvirt-admin-api.xml")
 HVSUPPORT_NAME = "hvsupport.html"
+SOURCE_TREE_NAME = "source-tree"  # an InputFile whose path is a directory holding src/
 INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME)
-SOURCE_KINDS = ("deb", "url", "path")
+SOURCE_KINDS = ("pool", "url", "path", "git")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Source:
     kind: str
     location: str
     sha256: str | None = None
+    walk: bool = False  # a git tag read as part of a walk over every release tag of its clone
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class InputFile:
     path: Path
     origin: str
     sha256: str
+    walk: str | None = None  # the clone, for a tree read in a walk over all its release tags
 
 
 def default_manifest() -> Path:
@@ -84,7 +88,7 @@ def _release(path: Path, entry: dict) -> Release:
 def _source(path: Path, version: str, entry) -> Source:
     kinds = [k for k in SOURCE_KINDS if isinstance(entry, dict) and k in entry]
     if len(kinds) != 1:
-        raise InputError(path, f"release {version}: each source needs exactly one of deb, url, path: {entry!r}")
+        raise InputError(path, f"release {version}: each source needs exactly one of {', '.join(SOURCE_KINDS)}: {entry!r}")
     return Source(kinds[0], str(entry[kinds[0]]), entry.get("sha256"))
 
 
@@ -105,6 +109,23 @@ def releases_from_specs(specs: list[str]) -> list[Release]:
     return [Release(v, tuple(s)) for v, s in grouped.items()]
 
 
+def releases_from_git(repo: Path, pattern: str = "v*") -> list[Release]:
+    """One source-tree-only release per release tag of a libvirt clone."""
+    from kbgen.sourcetree import release_tags
+
+    return [Release(version, (Source("git", f"{repo}#{tag}", walk=pattern == "v*"),)) for version, tag in release_tags(repo, pattern)]
+
+
+def merge_releases(*groups: list[Release]) -> list[Release]:
+    """Releases of the same version from several places become one release with all their sources."""
+    merged: dict[str, list[Source]] = {}
+    suites: dict[str, str | None] = {}
+    for release in (r for group in groups for r in group):
+        merged.setdefault(release.version, []).extend(release.sources)
+        suites[release.version] = suites.get(release.version) or release.suite
+    return [Release(v, tuple(s), suites[v]) for v, s in merged.items()]
+
+
 class Resolver:
     """Turns sources into local input files, fetching and unpacking as needed."""
 
@@ -120,20 +141,24 @@ class Resolver:
                 if f.name in files:
                     raise KbgenError(f"release {release.version}: {f.name} comes from two sources: {files[f.name].origin} and {f.origin}")
                 files[f.name] = f
-        if not any(name in files for name in API_XML_NAMES):
-            raise KbgenError(f"release {release.version}: no libvirt-api.xml among its sources")
-        return [files[n] for n in INPUT_NAMES if n in files]
+        if not files.keys() & {*API_XML_NAMES, SOURCE_TREE_NAME}:
+            raise KbgenError(f"release {release.version}: no libvirt-api.xml and no source tree among its sources")
+        return [files[n] for n in (*INPUT_NAMES, SOURCE_TREE_NAME) if n in files]
 
     def source_inputs(self, version: str, source: Source) -> list[InputFile]:
-        if source.kind == "deb":
+        if source.kind == "pool":
             url = f"{self.mirror().rstrip('/')}/{source.location.lstrip('/')}"
-            return self._deb(version, self.fetcher.fetch(url, sha256=source.sha256), source.location)
+            return self._file(version, self.fetcher.fetch(url, sha256=source.sha256), source.location)
         if source.kind == "url":
             local = self.fetcher.fetch(source.location, sha256=source.sha256)
             return self._file(version, local, source.location)
+        if source.kind == "git":
+            return [self._git_tag(version, source)]
         return self._path(version, Path(source.location).expanduser(), source.sha256)
 
     def _path(self, version: str, path: Path, sha256: str | None) -> list[InputFile]:
+        if path.is_dir() and is_source_tree(path):
+            return [InputFile(version, SOURCE_TREE_NAME, path, str(path), "")]
         if path.is_dir():
             found = [p for p in sorted(path.rglob("*")) if p.name in INPUT_NAMES and p.is_file()]
             if not found:
@@ -149,9 +174,21 @@ class Resolver:
         name = PurePosixPath(origin).name
         if name.endswith(".deb"):
             return self._deb(version, path, origin)
+        if is_tarball(name):
+            digest = _sha256(path)
+            tree = unpack_tarball(path, self.cache_dir / "trees" / digest)
+            return [InputFile(version, SOURCE_TREE_NAME, tree, name, digest)]
         if name not in INPUT_NAMES:
-            raise InputError(origin, f"unknown input file name {name!r}; expected one of {', '.join(INPUT_NAMES)} or a .deb")
+            raise InputError(origin, f"unknown input file name {name!r}; expected one of {', '.join(INPUT_NAMES)}, a .deb or a source tarball")
         return [self._input(version, path, origin)]
+
+    def _git_tag(self, version: str, source: Source) -> InputFile:
+        from kbgen.sourcetree import tag_commit, unpack_git_tag
+
+        repo, _, tag = source.location.rpartition("#")
+        commit = tag_commit(Path(repo), tag)
+        tree = unpack_git_tag(Path(repo), commit, self.cache_dir / "trees" / f"git-{commit}")
+        return InputFile(version, SOURCE_TREE_NAME, tree, f"{Path(repo).name}@{tag}", commit, repo if source.walk else None)
 
     def _deb(self, version: str, deb: Path, origin: str) -> list[InputFile]:
         from kbgen.debian import deb_members

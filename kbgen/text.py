@@ -58,12 +58,50 @@ def since(answer: dict, s: Style) -> list[str]:
         lines.append(_field("value", f'"{answer["value"]}"'))
     if answer["kind"] == "internal":
         lines.append(_field("note", "internal driver entry point listed in hvsupport.html, not a public API"))
+    if answer.get("procedures"):
+        lines.append(_field("rpc", ", ".join(f"{p['protocol']} procedure {p['number']}" for p in answer["procedures"])))
     if "drivers" in answer:
         lines += _drivers(answer["drivers"], s)
     for flag_type in answer.get("flags", []):
         lines += _flags(flag_type, s)
+    if answer.get("flags_by_driver"):
+        lines += _flags_by_driver(answer["flags_by_driver"], _flag_prefix(answer))
+    for verdict in answer.get("driver_acceptance", []):
+        lines.append(_field("accepted", _acceptance(verdict)))
     lines.append(_field("source", _source(answer), s.dim))
     return lines
+
+
+def _flag_prefix(answer: dict) -> str:
+    names = [c["name"] for t in answer.get("flags", []) for c in t["constants"]]
+    prefix = os.path.commonprefix(names) if len(names) > 1 else ""
+    return prefix[: prefix.rfind("_") + 1]
+
+
+def _flags_by_driver(drivers: list[dict], prefix: str) -> list[str]:
+    lines = [_field("accepts", "flags by driver, from the virCheckFlags masks of the source trees" + (f" ({prefix}*)" if prefix else ""))]
+    pad = max(len(d["driver"]) for d in drivers) + 2
+    for d in drivers:
+        if not d["known"]:
+            text = f"unknown as of {d['tree']} ({d['reason']})"
+        elif not d["flags"]:
+            text = f"no flags (as of {d['tree']})"
+        else:
+            text = " · ".join(f"{f['flag'].removeprefix(prefix)} {f['since']}" for f in d["flags"])
+        for i, line in enumerate(_pack(text.split(" · "), " · ", width() - 11 - pad)):
+            lines.append(_field("", f"{d['driver'] if i == 0 else '':<{pad}}{line}"))
+    return lines
+
+
+def _acceptance(verdict: dict) -> str:
+    where = f"{verdict['driver']} {verdict['function']}"
+    if verdict["status"] == "accepted":
+        return f"{where}: since {verdict['since']}"
+    if verdict["status"] == "rejected":
+        return f"{where}: not accepted (as of {verdict['tree']})"
+    if verdict["status"] == "unknown":
+        return f"{where}: unknown ({verdict['reason']})"
+    return f"{where}: no flag check known (the driver may not implement it)"
 
 
 def _field(label: str, text: str, paint=lambda t: t) -> str:
@@ -167,3 +205,58 @@ def not_found(name: str, suggestions: list[str]) -> str:
     if suggestions:
         text += f"; did you mean {' or '.join(suggestions[:3])}?"
     return text
+
+
+PROCEDURE_SOURCES = {
+    "remote-driver": "the remote driver's version in hvsupport.html",
+    "api": "the API's version",
+    "first-seen": "first ingested source tree containing it (upper bound)",
+}
+
+
+def proc(answer: dict, s: Style) -> list[str]:
+    api = answer["api"] or f"no public API ({answer['label']})"
+    return [
+        f"{s.bold(answer['protocol'] + ' procedure ' + str(answer['number']))}  {answer['name']}",
+        _field("api", api),
+        _field("added", s.version(answer["since_display"])),
+        _field("source", f"{PROCEDURE_SOURCES.get(answer['since_source'], answer['since_source'])}; number from {answer['origin']}", s.dim),
+    ]
+
+
+def conflicts(answer: dict, s: Style) -> list[str]:
+    if not answer["counts"]:
+        return ["no disagreements between sources"]
+    lines = []
+    for kind, items in answer["conflicts"].items():
+        lines.append(s.bold(f"{kind} ({len(items)})"))
+        lines += [f"  {item['detail']}" for item in items]
+    return lines
+
+
+def explain(answer: dict, s: Style) -> list[str]:
+    if not answer["findings"]:
+        return ["no message kb knows was found in the text: it recognises unknown procedure, unsupported flags,",
+                "'not supported by the connection driver', version `LIBVIRT_x' not found, and libvirt version lines"]
+    lines = []
+    for f in answer["findings"]:
+        lines += [s.bold(f["matched"]), _field("means", f["meaning"])]
+        for flag in f.get("flags", []):
+            accepted = f"accepted since {flag['driver_accepts_since']}" if flag["driver_accepts_since"] else "not accepted by this driver"
+            others = f"; accepted by {', '.join(flag['accepted_by'])}" if flag["accepted_by"] else ""
+            lines.append(_field("", f"{flag['flag']} (0x{flag['value']:x}): {accepted}{others}"))
+        if f.get("advice"):
+            lines.append(_field("do", f["advice"]))
+    return lines
+
+
+def check(answer: dict, s: Style) -> list[str]:
+    where = f"libvirt {answer['server']}" + (f", driver {answer['driver']}" if answer["driver"] else "")
+    verdict = {True: s.version("works"), False: s.removed("fails"), None: "cannot tell"}[answer["works"]]
+    lines = [f"{s.bold(answer['name'])} against {where}: {verdict}"]
+    if answer.get("error"):
+        lines.append(_field("error", f"error: {answer['error']}"))
+    lines.append(_field("why", answer.get("reason") or answer.get("note", "")))
+    if answer.get("works_from") and answer["works"] is not True:
+        lines.append(_field("works", f"from {answer['works_from']}"))
+    return lines

@@ -12,11 +12,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 OLD, NEW = "7.0.0", "12.8.0"
 
 
-def fixture_releases() -> list[Release]:
-    return [
-        Release(OLD, (Source("path", str(FIXTURES / "release-old")),)),
-        Release(NEW, (Source("path", str(FIXTURES / "release-new")),)),
-    ]
+def fixture_releases(trees: bool = True) -> list[Release]:
+    """Two releases of hand-written inputs; with trees, each has a tiny source tree too."""
+    old = [Source("path", str(FIXTURES / "release-old"))] + ([Source("path", str(FIXTURES / "srctree-old"))] if trees else [])
+    new = [Source("path", str(FIXTURES / "release-new"))] + ([Source("path", str(FIXTURES / "srctree"))] if trees else [])
+    return [Release(OLD, tuple(old)), Release(NEW, tuple(new))]
 
 
 def local_resolver(cache: Path) -> Resolver:

@@ -26,11 +26,14 @@ def test_since_a_function_shows_drivers_flags_and_source(kb):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "virDomainUndefineFlags  function (libvirt-domain)  added in 0.9.4"
-    assert lines[1] == "  drivers  lxc 0.9.4 · qemu 0.9.4 · remote 0.9.4 · ch 7.5.0"
-    assert lines[2] == "  flags    virDomainUndefineFlagsValues"
-    assert lines[3].split() == ["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4"]
-    assert lines[5].split() == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "8.9.0"]
-    assert lines[6].startswith("  source   version attribute in 12.8.0:") and lines[6].endswith("libvirt-api.xml")
+    assert lines[1] == "  rpc      remote procedure 231"
+    assert lines[2] == "  drivers  lxc 0.9.4 · qemu 0.9.4 · remote 0.9.4 · ch 7.5.0"
+    assert lines[3] == "  flags    virDomainUndefineFlagsValues"
+    assert lines[4].split() == ["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4"]
+    assert lines[6].split() == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "8.9.0"]
+    assert lines[7].startswith("  accepts  flags by driver") and lines[7].endswith("(VIR_DOMAIN_UNDEFINE_*)")
+    assert lines[8].split() == ["fake", "MANAGED_SAVE", "0.9.4", "..", "7.0.0", "·", "NVRAM", "after", "7.0.0,", "by", "12.8.0"]
+    assert lines[9].startswith("  source   version attribute in 12.8.0:") and lines[9].endswith("libvirt-api.xml")
 
 
 def test_since_is_case_insensitive(kb):

@@ -29,7 +29,7 @@ def test_build_from_named_inputs_prints_a_summary(env, capsys):
     assert out.splitlines()[0].startswith(f"built {db} in ")
     assert "from releases 7.0.0, 12.8.0" in out
     assert "3 disagreement(s) between sources:" in out
-    assert "[xml-vs-hvsupport] virDomainPMSuspendForDuration: API XML says 0.9.10" in out
+    assert "    xml-vs-hvsupport: 1\n      virDomainPMSuspendForDuration: API XML says 0.9.10" in out
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM symbols").fetchone()[0] == 16
 
 

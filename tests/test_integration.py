@@ -93,4 +93,44 @@ def test_every_figure_names_an_input_that_was_read(real):
 
 def test_the_disagreements_found_in_real_data(real):
     _, report, _ = real
-    assert [(d["subject"], d["kind"]) for d in report.disagreements] == [("virDomainFDAssociate / remote", "driver-since-changed")]
+    others = [(d["subject"], d["kind"]) for d in report.disagreements if d["kind"] != "source-vs-hvsupport"]
+    assert others == [("virDomainFDAssociate / remote", "driver-since-changed"), ("virConnectAuthPtrDefault", "syms-vs-xml")]
+
+
+# --- source trees (7.0.0, 9.0.0 and 11.3.0 come with Debian's .orig.tar.xz) -----------------
+
+
+def test_proc_261_is_pm_suspend_for_duration(real, capsys):
+    assert kb_main(["--db", str(real[0]), "proc", "--json", "261"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert (answer["api"], answer["since"], answer["name"]) == (
+        "virDomainPMSuspendForDuration", "0.9.10", "REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION")
+
+
+def test_qemu_accepts_all_seven_undefine_flags_in_11_3_0(real):
+    conn = open_database(real[0])
+    flags = conn.execute(
+        "SELECT flags FROM flag_checks WHERE api = 'virDomainUndefineFlags' AND driver = 'qemu' AND release = '11.3.0'").fetchone()[0]
+    assert sorted(flags.split()) == sorted(
+        f"VIR_DOMAIN_UNDEFINE_{n}" for n in ("MANAGED_SAVE", "SNAPSHOTS_METADATA", "NVRAM", "KEEP_NVRAM", "CHECKPOINTS_METADATA", "TPM", "KEEP_TPM"))
+
+
+def test_the_version_mismatch_scenario(real, capsys):
+    assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration"]) == 3
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert (result["works"], result["error"], result["works_from"]) == (False, "unknown procedure: 261", "0.9.10")
+
+
+def test_flag_masks_are_determined_for_most_driver_pairs(real):
+    conn = open_database(real[0])
+    known, total = conn.execute("SELECT SUM(known), COUNT(*) FROM flag_checks WHERE release = '11.3.0'").fetchone()
+    assert known / total >= 0.85
+
+
+def test_driver_tables_agree_with_hvsupport_but_for_known_cases(real):
+    conn = open_database(real[0])
+    rows = conn.execute("SELECT subject, detail FROM disagreements WHERE kind IN ('source-vs-hvsupport', 'driver-missing')").fetchall()
+    explained = [s for s, d in rows if s.startswith(("virConnectOpenAuth / ", "virConnectOpenReadOnly / ")) and "hvsupport.html says nothing" in d
+                 and ("of 7.0.0" in d or "of 9.0.0" in d)]
+    tbd = [s for s, d in rows if s == "virDomainReboot / bhyve" and "an entry without a version" in d]
+    assert len(explained) == 74 and len(tbd) == 3 and len(rows) == len(explained) + len(tbd)

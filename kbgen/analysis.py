@@ -1,0 +1,81 @@
+"""Read one libvirt source tree: procedures, symbol sections, driver tables, flag checks.
+
+The parsers each read one kind of file; this module knows which files of a tree
+to hand them and joins their results into TreeFacts for the merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbgen.parse.checkflags import CSources, FlagCheck
+from kbgen.parse.drivertable import DRIVER_HEADERS, TableEntry, is_driver_source, parse_driver_fields, parse_driver_tables
+from kbgen.parse.protocol import PROTOCOL_FILES, Procedure, parse_protocol
+from kbgen.parse.symsfile import SYMS_FILES, SymsSection, parse_syms
+
+# Helpers that many drivers hand their flags to (virDomainObjGetMetadata, virHostCPUGetStats, ...).
+SHARED_DIRS = ("src/conf", "src/util", "src/hypervisor")
+
+
+@dataclass
+class TreeFacts:
+    release: str
+    origin: str
+    walk: str | None = None  # the clone, when this tree is one of a walk over all its release tags
+    procedures: list[Procedure] = field(default_factory=list)
+    sections: list[SymsSection] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # driver-table field -> public API
+    entries: list[TableEntry] = field(default_factory=list)
+    checks: dict[tuple[str, str], FlagCheck] = field(default_factory=dict)  # (api, driver) -> check
+
+    def implementations(self):
+        """(api, entry) for every table entry that implements a known API."""
+        for entry in self.entries:
+            api = self.fields.get(entry.field)
+            if api:
+                yield api, entry
+
+
+def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], walk: str | None = None) -> TreeFacts:
+    """All facts of the tree at root; flag_apis are the public functions with a flags argument."""
+    facts = TreeFacts(release, origin, walk)
+    for protocol, relative in PROTOCOL_FILES.items():
+        if (root / relative).is_file():
+            facts.procedures += parse_protocol(_read(root / relative), str(root / relative), protocol)
+    for module, relative in SYMS_FILES.items():
+        if (root / relative).is_file():
+            facts.sections += parse_syms(_read(root / relative), str(root / relative), module)
+    groups: dict[str, dict[str, str]] = {}
+    for relative in DRIVER_HEADERS:
+        if (root / relative).is_file():
+            groups.update(parse_driver_fields(_read(root / relative), str(root / relative)))
+    facts.fields = {f: api for table in groups.values() for f, api in table.items()}
+    for path in sorted((root / "src").rglob("*.c")):
+        if is_driver_source(str(path)):
+            facts.entries += parse_driver_tables(_read(path), str(path), set(groups))
+    facts.checks = _flag_checks(facts, root, flag_apis)
+    return facts
+
+
+def _flag_checks(facts: TreeFacts, root: Path, flag_apis: set[str]) -> dict[tuple[str, str], FlagCheck]:
+    shared = None
+    sources: dict[Path, CSources] = {}
+    checks = {}
+    for api, entry in facts.implementations():
+        if api not in flag_apis or entry.driver == "remote" or not entry.function or entry.removed:
+            continue
+        shared = shared or CSources(_c_files(*(root / d for d in SHARED_DIRS)))
+        directory = Path(entry.path).parent
+        if directory not in sources:
+            sources[directory] = CSources(_c_files(directory), shared)
+        checks[(api, entry.driver)] = sources[directory].check(entry.function)
+    return checks
+
+
+def _c_files(*directories: Path) -> dict[str, str]:
+    return {str(p): _read(p) for d in directories for p in sorted(d.glob("*.[ch]"))}
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,208 @@
+"""Version-mismatch answers: explain an error libvirt printed, and check names against a daemon.
+
+`kb explain` recognises the messages libvirt really prints for a client newer
+than its daemon or driver; `kb check` predicts them. Standard library only
+(this is `kb`'s start-up path).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from kbgen import query
+from kbgen.versions import is_version, key_version, version_key
+
+PATTERNS = {
+    "unknown-procedure": re.compile(r"unknown procedure:?\s*(\d+)", re.I),
+    "unsupported-flags": re.compile(r"unsupported flags \(0x([0-9a-f]+)\) in function (\w+)", re.I),
+    "not-supported": re.compile(r"this function is not supported by the connection driver:\s*(\w+)", re.I),
+    "symbol-version": re.compile(r"version [`'‘]?LIBVIRT_((?:QEMU_|LXC_|ADMIN_)?)(\d+\.\d+\.\d+)['’]? not found"),
+    "daemon-version": re.compile(r"(?:libvirt version:|Running against daemon:|Using library: libvirt|Using API: \w+)\s*(\d+\.\d+\.\d+)"),
+}
+SYMS_MODULES = {"": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin"}
+
+
+def explain(conn: sqlite3.Connection, text: str) -> list[dict]:
+    """Every recognised message in TEXT, each with what it means and what to do."""
+    findings = []
+    for kind, pattern in PATTERNS.items():
+        for match in pattern.finditer(text):
+            findings.append(EXPLAINERS[kind](conn, *match.groups()) | {"kind": kind, "matched": match.group(0)})
+    findings.sort(key=lambda f: text.find(f["matched"]))
+    return _merge_daemon_versions(conn, findings)
+
+
+def _unknown_procedure(conn, number: str) -> dict:
+    try:
+        p = query.proc(conn, int(number))
+    except query.NotFound as err:
+        return {"meaning": f"remote procedure {number} is not in any ingested source tree ({err.suggestions[0]})", "advice": ""}
+    what = p["api"] or f"{p['name']} ({p['label']}, no public API)"
+    return {
+        "procedure": p,
+        "meaning": f"the client called {what} (remote procedure {number}), added in {p['since_display']}: the daemon is older than that",
+        "advice": f"upgrade the daemon to libvirt {p['since']} or later, or fall back to calls that the daemon's release has",
+    }
+
+
+def _unsupported_flags(conn, mask: str, function: str) -> dict:
+    impl = conn.execute("SELECT driver, api FROM implementations WHERE function = ?", (function,)).fetchone()
+    if impl is None:
+        return {"meaning": f"{function} is not a driver implementation known to this knowledge base", "advice": ""}
+    bits = int(mask, 16)
+    accepted = {f["flag"]: f["since"] for d in query.flags_by_driver(conn, impl["api"], impl["driver"]) for f in d["flags"]}
+    flags = []
+    for name, value in _constants_for(conn, impl["api"]):
+        if value and bits & value:
+            others = [r[0] for r in conn.execute(
+                "SELECT driver FROM driver_flags WHERE api = ? AND flag = ? AND driver != ? ORDER BY driver", (impl["api"], name, impl["driver"]))]
+            flags.append({"flag": name, "value": value, "driver_accepts_since": accepted.get(name), "accepted_by": others})
+            bits &= ~value
+    rejected = [f["flag"] for f in flags if not f["driver_accepts_since"]]
+    return {
+        "driver": impl["driver"], "api": impl["api"], "flags": flags, "undecoded": hex(bits) if bits else None,
+        "meaning": f"the {impl['driver']} driver's {impl['api']} rejected flags 0x{mask}: {', '.join(f['flag'] for f in flags) or 'unknown bits'}",
+        "advice": (f"{', '.join(rejected)} not accepted by this {impl['driver']} daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"
+                   if rejected else "every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"),
+    }
+
+
+def _constants_for(conn, api: str) -> list[tuple[str, int]]:
+    rows = conn.execute(
+        "SELECT s.name, s.value FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
+        " WHERE l.function = ? ORDER BY CAST(s.value AS INTEGER), s.name", (api,))
+    return [(name, _int(value)) for name, value in rows]
+
+
+def _not_supported(conn, api: str) -> dict:
+    drivers = conn.execute("SELECT driver, since, removed_in FROM driver_support WHERE api = ? ORDER BY since_key, driver", (api,)).fetchall()
+    listed = [f"{d['driver']} {d['since']}" + (f" (removed in {d['removed_in']})" if d["removed_in"] else "") for d in drivers]
+    return {
+        "api": api, "drivers": [dict(d) for d in drivers],
+        "meaning": f"the connection's driver does not implement {api}" + (f"; drivers that do: {', '.join(listed)}" if listed else "; no driver implements it"),
+        "advice": "use a driver (and a daemon release) from that list, or avoid the call" if listed else "avoid the call",
+    }
+
+
+def _symbol_version(conn, prefix: str, version: str) -> dict:
+    module = SYMS_MODULES[prefix]
+    section = f"LIBVIRT_{prefix}{version}"
+    names = [r[0] for r in conn.execute("SELECT symbol FROM symbol_sections WHERE module = ? AND section = ? ORDER BY symbol", (module, section))]
+    return {
+        "section": section, "symbols": names,
+        "meaning": f"the program needs symbols of {section} ({', '.join(names[:8]) or 'none known'}{' ...' if len(names) > 8 else ''}): "
+                   f"the installed {module} library is older than {version}",
+        "advice": f"install libvirt {version} or later, or rebuild the program against the installed libvirt",
+    }
+
+
+def _daemon_version(conn, version: str) -> dict:
+    return {"version": version}
+
+
+def _merge_daemon_versions(conn, findings: list[dict]) -> list[dict]:
+    versions = [f for f in findings if f["kind"] == "daemon-version"]
+    if not versions:
+        return findings
+    oldest = min((f["version"] for f in versions), key=version_key)
+    newer = conn.execute(
+        "SELECT s.name, s.since, p.number FROM symbols s LEFT JOIN procedures p ON p.api = s.name AND p.protocol = 'remote'"
+        " WHERE s.kind = 'function' AND s.since_exact AND s.since_key > ? ORDER BY s.since_key, s.name", (version_key(oldest),)).fetchall()
+    summary = {"kind": "daemon-version", "matched": ", ".join(f["matched"] for f in versions),
+               "versions": sorted({f["version"] for f in versions}, key=version_key),
+               "refused": [{"api": r["name"], "since": r["since"], "procedure": r["number"]} for r in newer]}
+    first = ", ".join(f"{r['name']} ({r['since']}" + (f", procedure {r['number']})" if r["number"] else ")") for r in newer[:3])
+    summary["meaning"] = (f"libvirt {', '.join(summary['versions'])} found; a newer client calling any of the {len(newer)} APIs added "
+                          f"after {oldest} gets 'unknown procedure' from it" + (f", first among them {first}" if newer else ""))
+    summary["advice"] = f"check calls with `kb check --server {oldest} NAME`; `kb diff {oldest} NEWER` lists what it lacks"
+    return [f for f in findings if f["kind"] != "daemon-version"] + [summary]
+
+
+EXPLAINERS = {
+    "unknown-procedure": _unknown_procedure,
+    "unsupported-flags": _unsupported_flags,
+    "not-supported": _not_supported,
+    "symbol-version": _symbol_version,
+    "daemon-version": _daemon_version,
+}
+
+
+# --- kb check ----------------------------------------------------------------------------
+
+
+def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str) -> dict:
+    """Whether NAME works against a SERVER daemon (and DRIVER), the error if not, and since when it would."""
+    if not is_version(server):
+        raise query.BadQuery(f"--server {server!r} is not a libvirt version (MAJOR.MINOR.MICRO)")
+    symbol = query.since(conn, name)
+    answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server, "driver": driver}
+    if symbol["kind"] == "function":
+        return answer | _check_function(conn, symbol, version_key(server), driver)
+    if symbol["kind"] == "enum" and symbol.get("taken_by"):
+        return answer | _check_flag(conn, symbol, version_key(server), driver)
+    return answer | {"works": None, "error": None, "works_from": symbol["since"],
+                     "note": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
+
+
+def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict:
+    if version_key(symbol["since"]) > server:
+        procs = query.procedures_of(conn, symbol["name"])
+        error = f"unknown procedure: {procs[0]['number']}" if procs else "unknown procedure"
+        return {"works": False, "error": error, "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {symbol['since']}"}
+    if driver is None:
+        return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the API exists in that release; pass --driver to check a driver"}
+    row = conn.execute("SELECT * FROM driver_support WHERE api = ? AND driver = ?", (symbol["name"], driver)).fetchone()
+    error = f"this function is not supported by the connection driver: {symbol['name']}"
+    if row is None:
+        return {"works": False, "error": error, "works_from": None, "reason": f"no release of the {driver} driver implements it"}
+    if version_key(row["since"]) > server:
+        return {"works": False, "error": error, "works_from": row["since"], "reason": f"the {driver} driver implements it from {row['since']}"}
+    if row["removed_in"] and version_key(row["removed_in"]) <= server:
+        return {"works": False, "error": error, "works_from": None, "reason": f"the {driver} driver dropped it in {row['removed_in']}"}
+    return {"works": True, "error": None, "works_from": row["since"], "reason": f"the {driver} driver implements it from {row['since']}"}
+
+
+def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
+    functions = [f["name"] for f in symbol["taken_by"]]
+    if version_key(symbol["since"]) > server:
+        impl = _implementation(conn, functions[0], driver)
+        return {"works": False, "error": f"unsupported flags ({hex(_int(symbol['value']))}) in function {impl}",
+                "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {symbol['since']}"}
+    if driver is None:
+        return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the flag exists in that release; pass --driver to check a driver"}
+    verdicts = query.flag_by_driver(conn, symbol["name"], symbol["enum_type"], driver)
+    accepted = [v for v in verdicts if v["status"] == "accepted"]
+    if not accepted:
+        status = verdicts[0]["status"] if verdicts else "no-check"
+        works = False if status == "rejected" else None
+        impl = _implementation(conn, functions[0], driver)
+        return {"works": works, "error": f"unsupported flags ({hex(_int(symbol['value']))}) in function {impl}" if works is False else None,
+                "works_from": None, "reason": f"the {driver} driver's mask " + ("does not include it" if works is False else "is unknown"), "functions": verdicts}
+    function = accepted[0]["function"]
+    row = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? AND flag = ?", (function, driver, symbol["name"])).fetchone()
+    since = query.flag_display(row)
+    if row["upper_key"] <= server:
+        return {"works": True, "error": None, "works_from": since, "reason": f"{driver} accepts it from {since}", "functions": verdicts}
+    if server < _key(row["lower"]) or server <= _key(row["after"]):
+        error = f"unsupported flags ({hex(_int(symbol['value']))}) in function {_implementation(conn, function, driver)}"
+        return {"works": False, "error": error, "works_from": since, "reason": f"{driver} accepts it from {since}", "functions": verdicts}
+    return {"works": None, "error": None, "works_from": since,
+            "reason": f"{driver} started to accept it {since}; {key_version(server)} lies within those bounds", "functions": verdicts}
+
+
+def _implementation(conn, api: str, driver: str | None) -> str:
+    row = conn.execute("SELECT function FROM implementations WHERE api = ? AND (? IS NULL OR driver = ?) ORDER BY driver != 'qemu' LIMIT 1",
+                       (api, driver, driver)).fetchone()
+    return row[0] if row else f"<{driver or 'driver'} implementation of {api}>"
+
+
+def _key(version: str | None) -> int:
+    return version_key(version) if version else 0
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,203 @@
+"""Merge the source-tree facts of many releases: procedures, symbol sections,
+implementations, and the release from which each driver accepts each flag.
+
+A driver's support for a flag is known as bounds: no earlier than the flag's
+own version and the driver's support for the API (`lower`), no later than the
+first ingested tree in which the driver accepts it (`upper`), and after the
+last tree before that in which the driver's mask was known without it
+(`after`). When the bounds meet, or `after` and `upper` are adjacent tags of
+one git clone, the version is exact.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from kbgen.analysis import TreeFacts
+from kbgen.parse.protocol import PROTOCOL_FILES, procedure_api, procedure_label
+from kbgen.versions import version_key
+
+Disagree = Callable[[str, str, str, dict], None]
+
+
+def tree_tables(trees: list[TreeFacts], symbols: dict[str, dict], drivers: dict[tuple[str, str], dict],
+                internal: set[str], matrices: dict[str, dict[tuple[str, str], tuple[str, str | None]]],
+                disagree: Disagree) -> dict[str, list[dict]]:
+    """trees oldest first; symbols and drivers: the rows already merged; matrices: hvsupport per release."""
+    functions = {n for n, s in symbols.items() if s["kind"] == "function"}
+    tables = {
+        "procedures": _procedures(trees, symbols, drivers, functions, internal, disagree),
+        "symbol_sections": _sections(trees, symbols, disagree),
+        "implementations": _implementations(trees[-1]) if trees else [],
+        "flag_checks": [_check_row(t.release, key, check) for t in trees for key, check in sorted(t.checks.items())],
+        "driver_flags": _driver_flags(trees, symbols, drivers),
+    }
+    for tree in trees:
+        if tree.release in matrices:
+            _compare_with_hvsupport(tree, functions | internal, matrices[tree.release], disagree)
+    return tables
+
+
+# --- procedures ----------------------------------------------------------------------
+
+
+def _procedures(trees, symbols, drivers, functions, internal, disagree) -> list[dict]:
+    seen: dict[tuple[str, int], list] = {}
+    for tree in trees:
+        for proc in tree.procedures:
+            seen.setdefault((proc.protocol, proc.number), []).append((tree, proc))
+    rows = []
+    for (protocol, number), history in sorted(seen.items()):
+        names = {tree.release: proc.name for tree, proc in history}
+        if len(set(names.values())) > 1:
+            disagree(f"{protocol} procedure {number}", "procedure-renamed", f"{protocol} procedure {number} has different names across releases", names)
+        first_tree, proc = history[0][0], history[-1][1]
+        api = procedure_api(proc, functions)
+        remote = drivers.get((api, "remote"))
+        rows.append(_procedure_row(proc, api, procedure_label(proc, api, internal), symbols.get(api), remote, first_tree, history[-1][0]))
+    return rows
+
+
+def _procedure_row(proc, api, label, symbol, remote, first_tree: TreeFacts, last_tree: TreeFacts) -> dict:
+    # The remote driver's implementation is what adds a procedure; its version is the procedure's.
+    if remote is not None:
+        since, exact, source = remote["since"], True, "remote-driver"
+    elif symbol is not None:
+        since, exact, source = symbol["since"], symbol["since_exact"], "api"
+    else:
+        since, exact, source = first_tree.release, False, "first-seen"
+    return {
+        "protocol": proc.protocol, "number": proc.number, "name": proc.name, "api": api, "label": label,
+        "since": since, "since_key": version_key(since), "since_exact": exact, "since_source": source,
+        "first_tree": first_tree.release, "origin": f"{last_tree.release}:{last_tree.origin}:{PROTOCOL_FILES[proc.protocol]}",
+    }
+
+
+# --- public symbol files ---------------------------------------------------------------
+
+
+def _sections(trees, symbols, disagree) -> list[dict]:
+    rows: dict[tuple[str, str], dict] = {}
+    for tree in trees:
+        for section in tree.sections:
+            for name in section.symbols:
+                rows[(section.module, name)] = {
+                    "symbol": name, "module": section.module, "section": section.section,
+                    "version": section.version, "origin": f"{tree.release}:{tree.origin}",
+                }
+    for row in rows.values():
+        symbol = symbols.get(row["symbol"])
+        if symbol and symbol["since_exact"] and symbol["since"] != row["version"]:
+            disagree(row["symbol"], "syms-vs-xml",
+                     f"{row['symbol']}: the public symbol file puts it in {row['section']}, the API XML says {symbol['since']}",
+                     {"syms": row["version"], "xml": symbol["since"]})
+    return sorted(rows.values(), key=lambda r: (r["module"], r["symbol"]))
+
+
+# --- implementations and flags ---------------------------------------------------------
+
+
+def _implementations(tree: TreeFacts) -> list[dict]:
+    rows = {}
+    for api, entry in tree.implementations():
+        if entry.function and not entry.removed:
+            rows[(entry.function, api)] = {"function": entry.function, "driver": entry.driver, "api": api,
+                                           "origin": f"{tree.release}:{tree.origin}"}
+    return sorted(rows.values(), key=lambda r: (r["function"], r["api"]))
+
+
+def _check_row(release: str, key: tuple[str, str], check) -> dict:
+    api, driver = key
+    return {
+        "api": api, "driver": driver, "release": release, "function": check.function,
+        "known": check.flags is not None, "flags": " ".join(check.flags or ()),
+        "via": " ".join(check.via), "reason": check.reason,
+    }
+
+
+def _driver_flags(trees, symbols, drivers) -> list[dict]:
+    pairs = sorted({key for tree in trees for key in tree.checks})
+    return [row for api, driver in pairs for row in _flag_bounds(api, driver, trees, symbols, drivers)]
+
+
+def _flag_bounds(api, driver, trees, symbols, drivers) -> list[dict]:
+    known = [(i, t.checks[(api, driver)].flags) for i, t in enumerate(trees)
+             if (api, driver) in t.checks and t.checks[(api, driver)].flags is not None]
+    first: dict[str, tuple[int, int | None]] = {}  # flag -> (tree accepting it first, previous tree with a known mask)
+    for n, (i, flags) in enumerate(known):
+        for flag in flags:
+            first.setdefault(flag, (i, known[n - 1][0] if n else None))
+    api_since = drivers.get((api, driver), {}).get("since")
+    rows = []
+    for flag, (i, previous) in sorted(first.items()):
+        upper, after = trees[i], trees[previous] if previous is not None else None
+        lower = max((v for v in (symbols.get(flag, {}).get("since"), api_since) if v), key=version_key, default=None)
+        exact = lower == upper.release or (after is not None and previous == i - 1 and _same_git_walk(after, upper))
+        rows.append({
+            "api": api, "driver": driver, "flag": flag,
+            "lower": upper.release if exact else lower,
+            "after": None if exact or after is None else after.release,
+            "upper": upper.release, "upper_key": version_key(upper.release), "exact": exact,
+            "origin": f"{upper.release}:{upper.origin}",
+        })
+    return rows
+
+
+def _same_git_walk(older: TreeFacts, newer: TreeFacts) -> bool:
+    # Neighbouring trees of one walk over every release tag of a clone are consecutive releases.
+    return older.walk is not None and older.walk == newer.walk
+
+
+# --- driver tables against hvsupport.html ----------------------------------------------------
+
+# hvsupport.html is generated from the driver tables plus these rules of its generator;
+# applying them to the tables makes the comparison like for like.
+OPEN_AUTH_FLOOR, CREATE_LINUX_FLOOR = "0.4.0", "0.0.3"
+MIGRATE_PREPARES = ("virDomainMigratePrepare", "virDomainMigratePrepare2", "virDomainMigratePrepare3")
+
+
+def table_support(tree: TreeFacts, known_apis: set[str]) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    """(api, driver) -> (since, removed) as the driver tables of TREE give it, with the page's derived rows."""
+    support = {(api, e.driver): (e.since, e.removed) for api, e in tree.implementations() if api in known_apis}
+    for driver in sorted({d for _, d in support}):
+        _derive_rows(support, driver)
+    return support
+
+
+def _derive_rows(support: dict, driver: str) -> None:
+    opened = support.get(("virConnectOpen", driver))
+    if opened and opened[0]:
+        support[("virConnectOpenReadOnly", driver)] = opened
+        support[("virConnectOpenAuth", driver)] = (max(opened[0], OPEN_AUTH_FLOOR, key=version_key), None)
+    created = support.get(("virDomainCreateXML", driver))
+    if created and created[0]:
+        support[("virDomainCreateLinux", driver)] = (max(created[0], CREATE_LINUX_FLOOR, key=version_key), None)
+    prepare = next((v for (api, d), v in support.items() if d == driver and api in MIGRATE_PREPARES), None)
+    if prepare and ("virDomainMigrate", driver) not in support:
+        support[("virDomainMigrate", driver)] = (prepare[0], None)
+
+
+def _compare_with_hvsupport(tree: TreeFacts, known_apis: set[str], matrix: dict, disagree: Disagree) -> None:
+    source = table_support(tree, known_apis)
+    in_source, in_page = {d for _, d in source}, {d for _, d in matrix}
+    for driver in sorted(in_source ^ in_page):
+        present, absent = ("the driver tables", "hvsupport.html") if driver in in_source else ("hvsupport.html", "the driver tables")
+        disagree(driver, "driver-missing", f"driver {driver}: {present} of {tree.release} list it, {absent} of that release do not",
+                 {"release": tree.release, "present_in": present})
+    shared = in_source & in_page
+    for key in sorted(k for k in source.keys() | matrix.keys() if k[1] in shared):
+        ours, theirs = source.get(key), matrix.get(key)
+        if ours != theirs:
+            subject = f"{key[0]} / {key[1]}"
+            disagree(subject, "source-vs-hvsupport",
+                     f"{subject}: the driver table of {tree.release} says {_span(ours)}, its hvsupport.html says {_span(theirs)}",
+                     {"source": list(ours) if ours else None, "hvsupport": list(theirs) if theirs else None})
+
+
+def _span(value) -> str:
+    if value is None:
+        return "nothing"
+    since, removed = value
+    if since is None:
+        return "an entry without a version"
+    return f"{since} - {removed}" if removed else since

@@ -1,0 +1,153 @@
+"""Source-tree answers on the fixture knowledge base: kb proc, since --driver, check, explain, conflicts."""
+
+import json
+
+import pytest
+
+from kbgen.cli import kb_main
+
+
+@pytest.fixture
+def kb(fixture_db, capsys):
+    def run(*args):
+        code = kb_main(["--db", str(fixture_db), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_proc_maps_a_number_to_its_api_and_release(kb):
+    code, out, _ = kb("proc", "261")
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "remote procedure 261  REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION",
+        "  api      virDomainPMSuspendForDuration",
+        "  added    0.9.10",
+    ]
+    assert "src/remote/remote_protocol.x" in out
+
+
+@pytest.mark.parametrize("number, label", [(107, "event"), (214, "internal"), (66, "other")])
+def test_procedures_without_an_api_are_labelled(kb, number, label):
+    data = json.loads(kb("proc", "--json", str(number))[1])
+    assert (data["api"], data["label"]) == (None, label)
+    assert data["since_exact"] is False and data["since_display"] == "<= 12.8.0"
+
+
+def test_unknown_procedure_number(kb):
+    code, _, err = kb("proc", "9999")
+    assert code == 1 and "ends at 261" in err
+
+
+def test_since_a_flag_for_one_driver_gives_bounds(kb):
+    code, out, _ = kb("since", "VIR_DOMAIN_UNDEFINE_NVRAM", "--driver", "fake")
+    assert code == 0
+    assert "  accepted fake virDomainUndefineFlags: since after 7.0.0, by 12.8.0" in out
+
+
+def test_since_a_flag_a_driver_does_not_check(kb):
+    data = json.loads(kb("since", "--json", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "--driver", "fake")[1])
+    assert data["results"][0]["driver_acceptance"] == [{
+        "function": "virDomainUndefineFlags", "driver": "fake", "status": "rejected", "since": None,
+        "tree": "12.8.0", "reason": data["results"][0]["driver_acceptance"][0]["reason"]}]
+
+
+def test_since_a_function_json_has_flags_by_driver(kb):
+    fake = json.loads(kb("since", "--json", "virDomainUndefineFlags")[1])["results"][0]["flags_by_driver"][0]
+    assert fake["driver"] == "fake" and fake["function"] == "fakeDomainUndefineFlags" and fake["known"]
+    assert [(f["flag"], f["since"], f["exact"]) for f in fake["flags"]] == [
+        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4 .. 7.0.0", False),
+        ("VIR_DOMAIN_UNDEFINE_NVRAM", "after 7.0.0, by 12.8.0", False)]
+
+
+def test_check_against_an_older_daemon_fails_with_unknown_procedure(kb):
+    code, out, _ = kb("check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration")
+    assert code == 3
+    assert out.splitlines() == [
+        "virDomainPMSuspendForDuration against libvirt 0.9.9, driver qemu: fails",
+        "  error    error: unknown procedure: 261",
+        "  why      virDomainPMSuspendForDuration was added in 0.9.10",
+        "  works    from 0.9.10",
+    ]
+
+
+def test_check_a_driver_that_implements_it_later(kb):
+    data = json.loads(kb("check", "--json", "--server", "0.9.10", "--driver", "qemu", "virDomainPMSuspendForDuration")[1])
+    result = data["results"][0]
+    assert (result["works"], result["works_from"]) == (False, "0.9.11")
+    assert result["error"] == "this function is not supported by the connection driver: virDomainPMSuspendForDuration"
+
+
+def test_check_a_dropped_api(kb):
+    result = json.loads(kb("check", "--json", "--server", "6.0.0", "--driver", "qemu", "virConnectDomainXMLFromNative")[1])["results"][0]
+    assert result["works"] is False and "dropped it in 5.5.0" in result["reason"]
+
+
+def test_check_flags_against_a_driver(kb):
+    code, out, _ = kb("check", "--server", "12.8.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "VIR_DOMAIN_UNDEFINE_KEEP_TPM")
+    assert code == 3
+    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE against libvirt 12.8.0, driver fake: works" in out
+    assert "error: unsupported flags (0x40) in function fakeDomainUndefineFlags" in out
+    inside = json.loads(kb("check", "--json", "--server", "9.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM")[1])["results"][0]
+    assert inside["works"] is None and "lies within those bounds" in inside["reason"]
+    before = json.loads(kb("check", "--json", "--server", "7.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM")[1])["results"][0]
+    assert before["works"] is False
+
+
+def test_check_all_working_exits_0_and_bad_version_exits_2(kb):
+    assert kb("check", "--server", "12.8.0", "--driver", "qemu", "virDomainUndefineFlags")[0] == 0
+    code, _, err = kb("check", "--server", "new", "virDomainUndefineFlags")
+    assert code == 2 and "'new' is not a libvirt version" in err
+
+
+def test_explain_unknown_procedure(kb):
+    code, out, _ = kb("explain", "error: unknown procedure: 261")
+    assert code == 0
+    assert "the client called virDomainPMSuspendForDuration (remote procedure 261), added in 0.9.10: the daemon is older than that" in out
+    assert "upgrade the daemon to libvirt 0.9.10 or later" in out
+
+
+def test_explain_unsupported_flags_decodes_the_mask(kb):
+    data = json.loads(kb("explain", "--json", "error: unsupported flags (0x5) in function fakeDomainUndefineFlags")[1])
+    finding = data["findings"][0]
+    assert (finding["driver"], finding["api"]) == ("fake", "virDomainUndefineFlags")
+    assert [(f["flag"], f["driver_accepts_since"]) for f in finding["flags"]] == [
+        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4 .. 7.0.0"), ("VIR_DOMAIN_UNDEFINE_NVRAM", "after 7.0.0, by 12.8.0")]
+
+
+def test_explain_not_supported_lists_the_drivers_that_are(kb):
+    out = kb("explain", "error: this function is not supported by the connection driver: virDomainPMSuspendForDuration")[1]
+    assert "drivers that do: remote 0.9.10, qemu 0.9.11" in out
+
+
+def test_explain_a_linker_message_lists_the_section(kb):
+    out = kb("explain", "./app: /usr/lib/libvirt.so.0: version `LIBVIRT_0.9.10' not found (required by ./app)")[1]
+    assert "LIBVIRT_0.9.10 (virDomainPMSuspendForDuration, virDomainSetMetadata)" in out
+    assert "the installed libvirt library is older than 0.9.10" in out
+
+
+def test_explain_a_daemon_log_line(kb):
+    out = kb("explain", "2012-01-01 10:00:00.000+0000: 1: info : libvirt version: 0.9.9, package: 1.fc16")[1]
+    assert "libvirt 0.9.9 found" in out and "virDomainPMSuspendForDuration (0.9.10, procedure 261)" in out
+
+
+def test_explain_reads_stdin(fixture_db, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("error: unknown procedure: 231\n"))
+    assert kb_main(["--db", str(fixture_db), "explain", "-"]) == 0
+    assert "virDomainUndefineFlags" in capsys.readouterr().out
+
+
+def test_explain_nothing_recognised_exits_1(kb):
+    code, out, err = kb("explain", "all is well")
+    assert code == 1 and "no message kb knows" in out and err == ""
+
+
+def test_conflicts_lists_every_disagreement(kb):
+    data = json.loads(kb("conflicts", "--json")[1])
+    assert data["counts"]["xml-vs-hvsupport"] == 1 and data["counts"]["driver-missing"] == 11
+    out = kb("conflicts", "--kind", "symbol-vanished")[1]
+    assert out.splitlines() == ["symbol-vanished (1)",
+                                "  VIR_DOMAIN_OLD_ONLY is in 7.0.0 but not in 12.8.0; libvirt never removes public symbols"]
