@@ -94,7 +94,9 @@ def test_a_second_build_of_the_same_database_fails_at_once(env, capsys):
 def test_refresh_writes_a_snapshot(env, capsys):
     out = env / "snap"
     assert main(["refresh", "-q", "--snapshot-dir", str(out), *inputs()]) == 0
-    assert sorted(p.name for p in out.iterdir())[:3] == ["disagreements.jsonl", "driver_support.jsonl", "flag_links.jsonl"]
+    from kbgen.db import SCHEMA
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{table}.jsonl" for table in SCHEMA)
 
 
 def test_manifest_errors_name_the_file(env, capsys, tmp_path):
