@@ -11,6 +11,8 @@ silently.
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from kbgen.parse.apixml import ApiDocument, Symbol, parse_api_xml
@@ -89,7 +91,8 @@ class _Merger:
         from kbgen.merge_trees import tree_tables
 
         flag_apis = {name for name, seen in history.items() if seen[-1][1].has_flags}
-        facts = [analyse_tree(r.version, r.tree.path, r.tree.origin, flag_apis, r.tree.walk) for r in trees]
+        jobs = [(r.version, r.tree.path, r.tree.origin, flag_apis, r.tree.walk) for r in trees]
+        facts = _analyse_all(analyse_tree, jobs)
         symbols = {row["name"]: row for row in tables["symbols"]}
         drivers = {(row["api"], row["driver"]): row for row in tables["driver_support"]}
         internal = {row["api"] for row in tables["matrix_apis"] if not row["linked"]}
@@ -247,6 +250,15 @@ class _Merger:
             self.disagree(subject, "driver-vanished",
                           f"{subject}: listed in hvsupport.html of {seen[-1][0]} but not in {newest_matrix}, with no removal version",
                           {"last_seen": seen[-1][0], "newest": newest_matrix})
+
+
+def _analyse_all(analyse, jobs: list[tuple]) -> list:
+    """Analyse the trees on every core: each tree is independent and the work is CPU-bound."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2:
+        return [analyse(*job) for job in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(analyse, *zip(*jobs)))
 
 
 def _newest_matrix_version(matrix_seen) -> tuple[str, str] | None:
