@@ -14,26 +14,15 @@ usage: python bench/probe_checkflags.py TREE_DIR API_XML_DIR
 from __future__ import annotations
 
 import argparse
-import os
 from collections import Counter
 from pathlib import Path
 
+from kbgen.analysis import analyse_tree
 from kbgen.parse.apixml import parse_api_xml
-from kbgen.parse.checkflags import CSources, FlagCheck
-from kbgen.parse.drivertable import (
-    DRIVER_HEADERS,
-    TableEntry,
-    is_driver_source,
-    parse_driver_fields,
-    parse_driver_tables,
-)
+from kbgen.parse.checkflags import FlagCheck
 
 SHOWN_UNKNOWNS = 30
 EXAMPLE_API = "virDomainUndefineFlags"
-# The common code every driver calls into: helpers that do the check (virDomainObjGetMetadata,
-# virHostCPUGetStats ...) and mask macros (VIR_CONNECT_LIST_DOMAINS_FILTERS_ALL ...). A driver's
-# own directory comes first, so its definitions win over same-named ones here.
-SHARED_DIRS = ("src/conf", "src/util", "src/hypervisor")
 
 
 def flag_taking_apis(api_dir: Path) -> set[str]:
@@ -45,48 +34,9 @@ def flag_taking_apis(api_dir: Path) -> set[str]:
     }
 
 
-def api_fields(tree: Path) -> dict[str, dict[str, str]]:
-    fields: dict[str, dict[str, str]] = {}
-    for header in DRIVER_HEADERS:
-        fields.update(parse_driver_fields((tree / header).read_text(), header))
-    return fields
-
-
-def table_entries(tree: Path, groups: set[str]) -> list[TableEntry]:
-    entries = []
-    for root, _dirs, files in os.walk(tree / "src"):
-        for name in sorted(files):
-            path = Path(root) / name
-            relative = str(path.relative_to(tree))
-            if is_driver_source(relative):
-                entries += parse_driver_tables(path.read_text(errors="replace"), relative, groups)
-    return entries
-
-
-def read_sources(tree: Path, directory: str) -> dict[str, str]:
-    """The .c and .h files of a driver's directory, then those of the shared directories."""
-    files = {}
-    for folder in (directory, *SHARED_DIRS):
-        for path in sorted((tree / folder).iterdir()):
-            if path.suffix in (".c", ".h"):
-                files[str(path.relative_to(tree))] = path.read_text(errors="replace")
-    return files
-
-
 def checks(tree: Path, api_dir: Path) -> dict[tuple[str, str], FlagCheck]:
-    fields = api_fields(tree)
-    wanted = flag_taking_apis(api_dir)
-    sources: dict[str, CSources] = {}
-    results = {}
-    for entry in table_entries(tree, set(fields)):
-        api = fields[entry.group].get(entry.field)
-        if entry.driver == "remote" or entry.function is None or api not in wanted:
-            continue
-        directory = str(Path(entry.path).parent)
-        if directory not in sources:
-            sources[directory] = CSources(read_sources(tree, directory))
-        results[(api, entry.driver)] = sources[directory].check(entry.function)
-    return results
+    """The flag checks kbgen build would record for this tree."""
+    return analyse_tree("probe", tree, str(tree), flag_taking_apis(api_dir)).checks
 
 
 def report(results: dict[tuple[str, str], FlagCheck]) -> None:

@@ -40,11 +40,3 @@ def _checked(text: str) -> str:
     if not is_version(text):
         raise ValueError(f"not a libvirt version (MAJOR.MINOR.MICRO): {text!r}")
     return text
-
-
-def newest(versions) -> str:
-    return max(versions, key=parse_version)
-
-
-def oldest(versions) -> str:
-    return min(versions, key=parse_version)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from httpserver import http_server, refused_url  # noqa: F401  (fixtures for every test module)
 
 from kbgen.sources import Release, Resolver, Source
 
@@ -40,3 +41,16 @@ def fixture_db(tmp_path_factory, fixture_tables) -> Path:
     path = tmp_path_factory.mktemp("db") / "kb.sqlite"
     write_database(path, fixture_tables)
     return path
+
+
+@pytest.fixture
+def kb(fixture_db, capsys):
+    """Run `kb --db FIXTURE ARGS...`; returns (exit status, stdout, stderr)."""
+    from kbgen.cli import kb_main
+
+    def run(*args):
+        code = kb_main(["--db", str(fixture_db), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

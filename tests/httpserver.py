@@ -6,7 +6,7 @@
 
 Each path answers with its replies in order; the last one repeats. Every
 request is recorded (``server.requests[path]`` holds its headers). Test
-modules get the ``http_server`` fixture with ``from httpserver import http_server``.
+modules get the ``http_server`` and ``refused_url`` fixtures through conftest.py.
 """
 
 from __future__ import annotations

@@ -7,16 +7,6 @@ import pytest
 from kbgen.cli import kb_main
 
 
-@pytest.fixture
-def kb(fixture_db, capsys):
-    def run(*args):
-        code = kb_main(["--db", str(fixture_db), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def test_proc_maps_a_number_to_its_api_and_release(kb):
     code, out, _ = kb("proc", "261")
     assert code == 0

@@ -11,16 +11,6 @@ import pytest
 from kbgen.cli import kb_main
 
 
-@pytest.fixture
-def kb(fixture_db, capsys):
-    def run(*args):
-        code = kb_main(["--db", str(fixture_db), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def test_since_a_function_shows_drivers_flags_and_source(kb):
     code, out, _ = kb("since", "virDomainUndefineFlags")
     assert code == 0

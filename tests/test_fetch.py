@@ -4,7 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
-from httpserver import Reply, http_server, refused_url  # noqa: F401
+from httpserver import Reply
 
 from kbgen.errors import FetchError
 from kbgen.fetch import Fetcher
