@@ -1,6 +1,6 @@
-"""Figures for `kbgen site`: build time, page count, size, and what the home page costs to load.
+"""Figures for `kbgen site`: build time, page count, size, and what the home and explain pages cost to load.
 
-    python bench/bench_site.py --db /tmp/kb2.sqlite [--runs 3]
+    python bench/bench_site.py --db /tmp/kb4.sqlite [--runs 3]
 
 Prints figures; asserts nothing. Targets: build <= 10 s, home page plus search
 index <= 150 KB gzipped.
@@ -17,6 +17,7 @@ from kbgen.db import default_db_path
 from kbgen.site import render_site
 
 HOME_FILES = ("index.html", "search-index.json", "assets/site.css", "assets/site.js")
+EXPLAIN_FILES = ("explain.html", "search-index.json", "explain-data.json", "assets/site.css", "assets/site.js", "assets/explain.js")
 
 
 def gzipped_size(path: Path) -> int:
@@ -34,13 +35,22 @@ def main() -> None:
         print(f"build seconds        {report.seconds:.2f} (fastest of {args.runs}: {', '.join(f'{r.seconds:.2f}' for r in reports)})")
         print(f"pages                {report.pages}")
         print(f"total bytes          {report.bytes_total} ({report.bytes_total / 1e6:.1f} MB)")
-        total = 0
-        for name in HOME_FILES:
-            size = gzipped_size(report.out / name)
-            total += size
-            print(f"  {name:<19}{(report.out / name).stat().st_size:>9} B  {size / 1024:7.1f} KB gzipped")
-        print(f"home + index gzipped {total / 1024:.1f} KB (target <= 150 KB)")
+        home = print_sizes(report.out, HOME_FILES)
+        print(f"home + index gzipped {home / 1024:.1f} KB (target <= 150 KB)")
         print(f"  search-index.js    {gzipped_size(report.out / 'search-index.js') / 1024:7.1f} KB gzipped (loaded instead of the .json from file://)")
+        explain = print_sizes(report.out, EXPLAIN_FILES)
+        print(f"explain page gzipped {explain / 1024:.1f} KB")
+        print(f"  explain-data.js    {gzipped_size(report.out / 'explain-data.js') / 1024:7.1f} KB gzipped (loaded instead of the .json from file://)")
+
+
+def print_sizes(site: Path, names: tuple[str, ...]) -> int:
+    """Print each file's size, plain and gzipped; return the gzipped total."""
+    total = 0
+    for name in names:
+        size = gzipped_size(site / name)
+        total += size
+        print(f"  {name:<19}{(site / name).stat().st_size:>9} B  {size / 1024:7.1f} KB gzipped")
+    return total
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""Render the site from a knowledge base and photograph two pages with Debian's chromium.
+"""Render the site from a knowledge base and photograph three pages with Debian's chromium.
 
-    python bench/screenshots.py --db /tmp/kb2.sqlite
+    python bench/screenshots.py --db /tmp/kb4.sqlite
 
-writes docs/screenshots/home.png (the home page answering `undefineflags`) and
-docs/screenshots/symbol.png (the page of virDomainUndefineFlags). Needs
-/usr/bin/chromium and Playwright for Python.
+writes docs/screenshots/home.png (the home page answering `undefineflags`),
+docs/screenshots/symbol.png (the page of virDomainUndefineFlags, down to its
+flags-by-driver table) and docs/screenshots/explain.png (explain.html answering
+`error: unknown procedure: 261`). Needs /usr/bin/chromium and Playwright for Python.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ VIEWPORT = {"width": 1200, "height": 860}
 
 def photograph(site: Path, out: Path, chromium: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    home, symbol = out / "home.png", out / "symbol.png"
+    home, symbol, explain = out / "home.png", out / "symbol.png", out / "explain.png"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT)
@@ -35,9 +36,14 @@ def photograph(site: Path, out: Path, chromium: str) -> list[Path]:
         page.screenshot(path=str(home))
         page.press("#q", "Enter")
         page.wait_for_url("**/symbol/virDomainUndefineFlags.html")
+        page.locator("#flags-by-driver table").wait_for()
         page.screenshot(path=str(symbol), full_page=True)
+        page.goto((site / "explain.html").as_uri())
+        page.fill("#explain-input", "error: unknown procedure: 261")
+        page.locator("#explain-results .finding").first.wait_for()
+        page.screenshot(path=str(explain))
         browser.close()
-    return [home, symbol]
+    return [home, symbol, explain]
 
 
 def main() -> None:

@@ -96,11 +96,14 @@ class _Merger:
         symbols = {row["name"]: row for row in tables["symbols"]}
         drivers = {(row["api"], row["driver"]): row for row in tables["driver_support"]}
         internal = {row["api"] for row in tables["matrix_apis"] if not row["linked"]}
+        flag_types: dict[str, set[str]] = {}
+        for link in tables["flag_links"]:
+            flag_types.setdefault(link["function"], set()).add(link["enum_type"])
         matrices = {
             r.version: {(c.api, c.driver): (c.since, c.removed) for c in r.matrix[0].cells}
             for r in self.releases if r.matrix
         }
-        return tree_tables(facts, symbols, drivers, internal, matrices, self.disagree)
+        return tree_tables(facts, symbols, drivers, flag_types, internal, matrices, self.disagree)
 
     # --- releases and inputs ---------------------------------------------------
 

@@ -72,7 +72,15 @@ def _constants_for(conn, api: str) -> list[tuple[str, int]]:
     rows = conn.execute(
         "SELECT s.name, s.value FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
         " WHERE l.function = ? ORDER BY CAST(s.value AS INTEGER), s.name", (api,))
-    return [(name, _int(value)) for name, value in rows]
+    return [(name, _numeric(conn, value)) for name, value in rows]
+
+
+def _numeric(conn, value, depth: int = 5) -> int:
+    """An enum value, following constants defined as other constants (VIR_DOMAIN_MEM_LIVE = VIR_DOMAIN_AFFECT_LIVE)."""
+    while depth and value and not str(value).lstrip("-").isdigit():
+        row = conn.execute("SELECT value FROM symbols WHERE name = ? AND kind = 'enum'", (value,)).fetchone()
+        value, depth = (row[0] if row else None), depth - 1
+    return _int(value)
 
 
 def _not_supported(conn, api: str) -> dict:
@@ -167,7 +175,7 @@ def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
     functions = [f["name"] for f in symbol["taken_by"]]
     if version_key(symbol["since"]) > server:
         impl = _implementation(conn, functions[0], driver)
-        return {"works": False, "error": f"unsupported flags ({hex(_int(symbol['value']))}) in function {impl}",
+        return {"works": False, "error": f"unsupported flags ({hex(_numeric(conn, symbol['value']))}) in function {impl}",
                 "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {symbol['since']}"}
     if driver is None:
         return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the flag exists in that release; pass --driver to check a driver"}
@@ -177,7 +185,7 @@ def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
         status = verdicts[0]["status"] if verdicts else "no-check"
         works = False if status == "rejected" else None
         impl = _implementation(conn, functions[0], driver)
-        return {"works": works, "error": f"unsupported flags ({hex(_int(symbol['value']))}) in function {impl}" if works is False else None,
+        return {"works": works, "error": f"unsupported flags ({hex(_numeric(conn, symbol['value']))}) in function {impl}" if works is False else None,
                 "works_from": None, "reason": f"the {driver} driver's mask " + ("does not include it" if works is False else "is unknown"), "functions": verdicts}
     function = accepted[0]["function"]
     row = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? AND flag = ?", (function, driver, symbol["name"])).fetchone()
@@ -185,7 +193,7 @@ def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
     if row["upper_key"] <= server:
         return {"works": True, "error": None, "works_from": since, "reason": f"{driver} accepts it from {since}", "functions": verdicts}
     if server < _key(row["lower"]) or server <= _key(row["after"]):
-        error = f"unsupported flags ({hex(_int(symbol['value']))}) in function {_implementation(conn, function, driver)}"
+        error = f"unsupported flags ({hex(_numeric(conn, symbol['value']))}) in function {_implementation(conn, function, driver)}"
         return {"works": False, "error": error, "works_from": since, "reason": f"{driver} accepts it from {since}", "functions": verdicts}
     return {"works": None, "error": None, "works_from": since,
             "reason": f"{driver} started to accept it {since}; {key_version(server)} lies within those bounds", "functions": verdicts}

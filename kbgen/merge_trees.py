@@ -21,16 +21,17 @@ Disagree = Callable[[str, str, str, dict], None]
 
 
 def tree_tables(trees: list[TreeFacts], symbols: dict[str, dict], drivers: dict[tuple[str, str], dict],
-                internal: set[str], matrices: dict[str, dict[tuple[str, str], tuple[str, str | None]]],
-                disagree: Disagree) -> dict[str, list[dict]]:
-    """trees oldest first; symbols and drivers: the rows already merged; matrices: hvsupport per release."""
+                flag_types: dict[str, set[str]], internal: set[str],
+                matrices: dict[str, dict[tuple[str, str], tuple[str, str | None]]], disagree: Disagree) -> dict[str, list[dict]]:
+    """trees oldest first; symbols, drivers, flag_types (function -> enum types): what is already merged;
+    matrices: hvsupport.html per release."""
     functions = {n for n, s in symbols.items() if s["kind"] == "function"}
     tables = {
         "procedures": _procedures(trees, symbols, drivers, functions, internal, disagree),
         "symbol_sections": _sections(trees, symbols, disagree),
         "implementations": _implementations(trees[-1]) if trees else [],
         "flag_checks": [_check_row(t.release, key, check) for t in trees for key, check in sorted(t.checks.items())],
-        "driver_flags": _driver_flags(trees, symbols, drivers),
+        "driver_flags": _driver_flags(trees, symbols, drivers, flag_types),
     }
     for tree in trees:
         if tree.release in matrices:
@@ -115,13 +116,41 @@ def _check_row(release: str, key: tuple[str, str], check) -> dict:
     }
 
 
-def _driver_flags(trees, symbols, drivers) -> list[dict]:
+def _driver_flags(trees, symbols, drivers, flag_types) -> list[dict]:
+    aliases = FlagAliases(symbols, flag_types)
     pairs = sorted({key for tree in trees for key in tree.checks})
-    return [row for api, driver in pairs for row in _flag_bounds(api, driver, trees, symbols, drivers)]
+    return [row for api, driver in pairs for row in _flag_bounds(api, driver, trees, symbols, drivers, aliases)]
 
 
-def _flag_bounds(api, driver, trees, symbols, drivers) -> list[dict]:
-    known = [(i, t.checks[(api, driver)].flags) for i, t in enumerate(trees)
+class FlagAliases:
+    """Flag constants defined as other constants (VIR_DOMAIN_DEVICE_MODIFY_LIVE = VIR_DOMAIN_AFFECT_LIVE).
+
+    A driver's mask often names the other constant; the function's own constant is accepted all the same.
+    """
+
+    def __init__(self, symbols: dict[str, dict], flag_types: dict[str, set[str]]):
+        enums = {name: row for name, row in symbols.items() if row["kind"] == "enum"}
+        self._target = {name: row["value"] for name, row in enums.items() if row["value"] in enums}
+        self._constants = {
+            api: [name for name, row in enums.items() if row["enum_type"] in types] for api, types in flag_types.items()
+        }
+
+    def canonical(self, name: str) -> str:
+        seen = {name}
+        while name in self._target and self._target[name] not in seen:
+            name = self._target[name]
+            seen.add(name)
+        return name
+
+    def accepted(self, api: str, mask: tuple[str, ...]) -> tuple[str, ...]:
+        """The mask's names plus the function's own constants that stand for one of them."""
+        targets = {self.canonical(flag) for flag in mask}
+        own = [c for c in self._constants.get(api, []) if c not in mask and self.canonical(c) in targets]
+        return (*mask, *own)
+
+
+def _flag_bounds(api, driver, trees, symbols, drivers, aliases: FlagAliases) -> list[dict]:
+    known = [(i, aliases.accepted(api, t.checks[(api, driver)].flags)) for i, t in enumerate(trees)
              if (api, driver) in t.checks and t.checks[(api, driver)].flags is not None]
     first: dict[str, tuple[int, int | None]] = {}  # flag -> (tree accepting it first, previous tree with a known mask)
     for n, (i, flags) in enumerate(known):

@@ -1,9 +1,11 @@
 """Render the knowledge base as a static, searchable site.
 
 Pages come from the jinja2 templates in templates/ (package `kbgen.templates`
-when installed); assets/ is copied as is. Every link is relative, so the site
-works from file:// and from any static host. The site is rendered into a new
-directory next to the output and swapped in only when complete.
+when installed); assets/ is copied as is. The search box and explain.html run
+in the browser on data written next to the pages (search-index.json and
+explain-data.json, each with a .js twin for file://). Every link is relative,
+so the site works from file:// and from any static host. The site is rendered
+into a new directory next to the output and swapped in only when complete.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ import string
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup, escape
 
 from kbgen import query
 from kbgen.db import open_database
 from kbgen.errors import KbgenError
 from kbgen.paths import committed_dir
+from kbgen.versions import version_key
 
 SITE_MARKER = ".kbgen-site"
 SLUG_SAFE = frozenset(string.ascii_letters + string.digits + "_.")
@@ -72,6 +77,11 @@ def slug(name: str) -> str:
     return "".join(ch if ch in SLUG_SAFE else "".join(f"-{b:02x}" for b in ch.encode()) for ch in name)
 
 
+def breakable(name: str) -> Markup:
+    """NAME escaped, with a line-break opportunity after each underscore (long flag names in narrow cells)."""
+    return escape(name).replace("_", Markup("_<wbr>"))
+
+
 def templates_dir() -> Path:
     return committed_dir("templates")
 
@@ -102,6 +112,10 @@ class Catalog:
     matrix: dict[str, dict]
     group_drivers: dict[str, list[str]]
     disagreements: dict[str, list[dict]]
+    procedures: list[dict]
+    implementations: list[dict]
+    flag_checks: dict[str, list[dict]]
+    sections: dict[str, list[str]]
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
@@ -123,6 +137,7 @@ class Catalog:
                 (r["subject"].split(" / ")[0], dict(r))
                 for r in conn.execute("SELECT * FROM disagreements ORDER BY subject, rowid")
             ),
+            **_source_facts(conn),
         )
 
     def support_table(self, api: str) -> dict | None:
@@ -132,6 +147,91 @@ class Catalog:
         by_driver = self.support_of.get(api, {})
         rows = [(d, by_driver.get(d)) for d in self.group_drivers.get(entry["driver_group"], [])]
         return dict(entry, rows=rows, implemented=sum(1 for _, r in rows if r and not r["removed_in"]))
+
+    @cached_property
+    def by_name(self) -> dict[str, dict]:
+        return {s["name"]: s for s in self.symbols}
+
+    @cached_property
+    def procedures_of(self) -> dict[str, list[dict]]:
+        return _grouped((p["api"], p) for p in self.procedures if p["api"])
+
+    @cached_property
+    def accepted_by(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Flag (its canonical name) -> (driver, API, since) for every driver mask accepting it."""
+        return _grouped(
+            (self.canonical(flag["flag"]), (column["driver"], api, flag["since"]))
+            for api, columns in sorted(self.flag_checks.items()) for column in columns for flag in column["flags"]
+        )
+
+    def canonical(self, name: str) -> str:
+        """The constant NAME stands for: libvirt defines some flags as others (VIR_DOMAIN_VCPU_LIVE = VIR_DOMAIN_AFFECT_LIVE)."""
+        for _ in range(8):
+            value = self.by_name[name]["value"] if name in self.by_name else None
+            if value not in self.by_name:
+                break
+            name = value
+        return name
+
+    def flag_value(self, name: str) -> int | None:
+        try:
+            return int(self.by_name[self.canonical(name)]["value"], 0)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def flag_rows(self, api: str) -> list[dict]:
+        """The flags API takes (its flag types' constants, then others a driver's mask accepts), with the drivers accepting each."""
+        accepted: dict[str, dict[str, dict]] = {}
+        for column in self.flag_checks.get(api, []):
+            for flag in column["flags"]:
+                accepted.setdefault(self.canonical(flag["flag"]), {})[column["driver"]] = flag
+        linked = sorted((c["name"] for t in self.flag_types.get(api, []) for c in self.constants.get(t, [])), key=self._value_order)
+        extra = sorted(set(accepted) - {self.canonical(n) for n in linked}, key=self._value_order)
+        return [{"flag": n, "value": self.flag_value(n), "accepted": accepted.get(self.canonical(n), {})} for n in linked + extra]
+
+    def _value_order(self, name: str) -> tuple:
+        value = self.flag_value(name)
+        return (value is None, value or 0, name)
+
+    def flag_matrix(self, api: str) -> dict | None:
+        """Flags by driver: one row per flag, one column per driver whose newest analysed mask is on record."""
+        columns = self.flag_checks.get(api)
+        if not columns:
+            return None
+        rows = self.flag_rows(api)
+        return {
+            "columns": columns,
+            "rows": [dict(r, cells=[_flag_cell(c, r["accepted"].get(c["driver"])) for c in columns]) for r in rows if r["value"] != 0],
+            "zero": [r["flag"] for r in rows if r["value"] == 0],
+            "unknown": [c for c in columns if not c["known"]],
+            "trees": sorted({c["tree"] for c in columns}, key=version_key),
+        }
+
+    def flag_masks(self, driver: str, rows: list[dict]) -> dict | None:
+        """Of the flag-taking APIs DRIVER implements, how many have a known mask (None: no mask on record)."""
+        known = {api: c["known"] for api, columns in self.flag_checks.items() for c in columns if c["driver"] == driver}
+        if not known:
+            return None
+        taking = [r["api"] for r in rows if not r["removed_in"] and self.by_name.get(r["api"], {}).get("has_flags")]
+        return {"known": sum(1 for api in taking if known.get(api)), "apis": len(taking)}
+
+
+def _source_facts(conn: sqlite3.Connection) -> dict:
+    """What the source trees add: RPC procedures, driver implementations, flag masks, symbol-file sections."""
+    flag_apis = [r[0] for r in conn.execute("SELECT DISTINCT api FROM flag_checks ORDER BY api")]
+    return {
+        "procedures": [_with_display(dict(r)) for r in conn.execute("SELECT * FROM procedures ORDER BY protocol, number")],
+        "implementations": [dict(r) for r in conn.execute("SELECT function, driver, api FROM implementations ORDER BY function, api")],
+        "flag_checks": {api: query.flags_by_driver(conn, api) for api in flag_apis},
+        "sections": _grouped(conn.execute("SELECT section, symbol FROM symbol_sections ORDER BY section, symbol")),
+    }
+
+
+def _flag_cell(column: dict, accepted: dict | None) -> dict:
+    cell = {"driver": column["driver"], "reason": column["reason"]}
+    if accepted:
+        return cell | {"status": "ok", "since": accepted["since"], "flag": accepted["flag"]}
+    return cell | {"status": "no" if column["known"] else "unknown"}
 
 
 def _with_display(row: dict) -> dict:
@@ -197,10 +297,12 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["slug"] = slug
+    env.filters["breakable"] = breakable
     env.globals.update(
         meta=catalog.meta,
         release_versions=[r["version"] for r in catalog.releases],
         known=frozenset(s["name"] for s in catalog.symbols),
+        driver_pages=frozenset(r["driver"] for r in catalog.support),
         groups=sorted(catalog.group_drivers),
     )
     return env
@@ -214,8 +316,10 @@ def _render_into(out: Path, catalog: Catalog, base_url: str) -> int:
     _matrix_pages(site)
     _driver_pages(site)
     _release_pages(site, windows)
+    site.page("explain.html", "explain.html")
     site.page("404.html", "404.html", listed=False)
     _write_search_index(site)
+    _write_explain_data(site)
     _copy_assets(out)
     site.write("sitemap.xml", site.env.get_template("sitemap.xml").render(pages=site.listed, base_url=base_url))
     site.write(SITE_MARKER, "Generated by `kbgen site`: this directory is replaced on every render.\n")
@@ -246,7 +350,15 @@ def _symbol_context(catalog: Catalog, sym: dict) -> dict:
         "constants": catalog.constants.get(enum_type, []),
         "takers": catalog.takers.get(enum_type, []),
         "disagreements": catalog.disagreements.get(name, []),
+        "procedures": catalog.procedures_of.get(name, []),
+        "flag_matrix": catalog.flag_matrix(name) if sym["kind"] == "function" else None,
+        "accepted": _accepted_by_driver(catalog, name) if sym["kind"] == "enum" else [],
     }
+
+
+def _accepted_by_driver(catalog: Catalog, flag: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    entries = sorted(catalog.accepted_by.get(catalog.canonical(flag), []))
+    return [(driver, [(api, since) for _, api, since in group]) for driver, group in groupby(entries, key=lambda e: e[0])]
 
 
 def _reference_url(sym: dict) -> str | None:
@@ -272,7 +384,8 @@ def _driver_pages(site: SiteWriter) -> None:
         rows.sort(key=lambda r: r["api"])
         history = _driver_history(rows)
         summary = _driver_summary(driver, rows, history)
-        site.page(f"driver/{slug(driver)}.html", "driver.html", driver=driver, rows=rows, history=history, driver_groups=summary["groups"])
+        site.page(f"driver/{slug(driver)}.html", "driver.html", driver=driver, rows=rows, history=history, driver_groups=summary["groups"],
+                  flag_masks=site.catalog.flag_masks(driver, rows))
         summaries.append(summary)
     site.page("driver/index.html", "driver_index.html", summaries=summaries)
 
@@ -370,6 +483,39 @@ def _write_search_index(site: SiteWriter) -> None:
     data = _script_safe_json(search_index(site.catalog.symbols))
     site.write("search-index.json", data + "\n")
     site.write("search-index.js", f"window.KB_INDEX={data};\n")
+
+
+def explain_data(catalog: Catalog) -> dict:
+    """What explain.html needs, keyed the way libvirt's messages name things (kbgen/diagnose.py reads the same facts).
+
+    procedures: remote number -> [name, API or null, label, since, exact 0/1]; implementations: function -> [driver, API];
+    flags: API -> [[flag, value, {driver: since}]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols.
+    """
+    taking = {s["name"] for s in catalog.symbols if s["kind"] == "function" and s["has_flags"]}
+    return {
+        "procedures": {str(p["number"]): [p["name"], p["api"], p["label"], p["since"], int(p["since_exact"])]
+                       for p in catalog.procedures if p["protocol"] == "remote"},
+        "implementations": {i["function"]: [i["driver"], i["api"]] for i in catalog.implementations if i["api"] in taking},
+        "flags": {api: rows for api in sorted(taking) if (rows := _decodable_flags(catalog, api))},
+        "support": {api: [_support_entry(r) for r in sorted(rows.values(), key=lambda r: (r["since_key"], r["driver"]))]
+                    for api, rows in catalog.support_of.items()},
+        "sections": catalog.sections,
+    }
+
+
+def _decodable_flags(catalog: Catalog, api: str) -> list[list]:
+    rows = sorted((r for r in catalog.flag_rows(api) if r["value"] and r["value"] > 0), key=lambda r: r["value"])
+    return [[r["flag"], r["value"], {driver: f["since"] for driver, f in r["accepted"].items()}] for r in rows]
+
+
+def _support_entry(row: dict) -> list[str]:
+    return [row["driver"], row["since"], row["removed_in"]] if row["removed_in"] else [row["driver"], row["since"]]
+
+
+def _write_explain_data(site: SiteWriter) -> None:
+    data = _script_safe_json(explain_data(site.catalog))
+    site.write("explain-data.json", data + "\n")
+    site.write("explain-data.js", f"window.KB_EXPLAIN={data};\n")
 
 
 def _copy_assets(out: Path) -> None:

@@ -4,6 +4,13 @@ Three ingested releases (7.0.0, 9.0.0, 11.3.0); a flag-taking function with
 drivers (one of them dropped it); an enum type with three constants; a macro;
 symbols known only by an upper bound; an internal matrix entry; and a symbol
 whose name is markup, which must come out as text everywhere.
+
+From source trees: RPC procedures (261 carries virDomainPMSuspendForDuration),
+driver implementations, and flag masks: for virDomainUndefineFlags qemu's is
+known in two trees, test's in one, lxc's is unknown; qemu accepts its flags
+from an exact release and from bounds of both shapes. virDomainSetVcpusFlags
+takes flags defined as other constants (VIR_DOMAIN_VCPU_LIVE =
+VIR_DOMAIN_AFFECT_LIVE), and qemu's mask names the other constant.
 """
 
 from __future__ import annotations
@@ -59,6 +66,13 @@ SYMBOLS = [
     symbol("virConnectOldFeature", "function", "7.0.0", file="libvirt-host", exact=False),
     symbol("VIR_FIXTURE_FIRST_SEEN", "macro", "11.3.0", file="libvirt-host", exact=False, first="11.3.0"),
     symbol(HOSTILE_NAME, "function", "9.0.0", file="libvirt-host", first="9.0.0"),
+    symbol("virDomainPMSuspendForDuration", "function", "0.9.10"),
+    symbol("virDomainSetVcpusFlags", "function", "0.8.5"),
+    symbol("VIR_DOMAIN_VCPU_CURRENT", "enum", "0.8.5", enum_type="virDomainVcpuFlags", value="VIR_DOMAIN_AFFECT_CURRENT"),
+    symbol("VIR_DOMAIN_VCPU_LIVE", "enum", "0.8.5", enum_type="virDomainVcpuFlags", value="VIR_DOMAIN_AFFECT_LIVE"),
+    symbol("VIR_DOMAIN_VCPU_MAXIMUM", "enum", "0.8.5", enum_type="virDomainVcpuFlags", value="4"),
+    symbol("VIR_DOMAIN_AFFECT_CURRENT", "enum", "0.9.2", enum_type="virDomainModificationImpact", value="0"),
+    symbol("VIR_DOMAIN_AFFECT_LIVE", "enum", "0.9.2", enum_type="virDomainModificationImpact", value="1"),
 ]
 
 SUPPORT = [
@@ -74,6 +88,9 @@ SUPPORT = [
     support(HOSTILE_NAME, "esx", "9.0.0"),
     support("virNetworkCreate", "bridge", "0.2.0", group="network"),
     support("virNetworkCreate", "test", "0.3.2", group="network"),
+    support("virDomainPMSuspendForDuration", "qemu", "0.9.10"),
+    support("virDomainPMSuspendForDuration", "remote", "0.9.10"),
+    support("virDomainSetVcpusFlags", "qemu", "0.8.5"),
 ]
 
 MATRIX = [
@@ -83,6 +100,76 @@ MATRIX = [
     matrix("virDomainMigratePrepare3", None, linked=False),
     matrix(HOSTILE_NAME, "9.0.0"),
     matrix("virNetworkCreate", "0.2.0", group="network"),
+    matrix("virDomainPMSuspendForDuration", "0.9.10"),
+    matrix("virDomainSetVcpusFlags", "0.8.5"),
+]
+
+TREE_ORIGIN = "{release}:libvirt_{release}.orig.tar.xz"
+UNKNOWN_MASK = "no virCheckFlags, and flags is not passed to a function in the given sources"
+
+
+def procedure(number: int, name: str, api: str | None, since: str, *, protocol: str = "remote", label: str = "api") -> dict:
+    return {"protocol": protocol, "number": number, "name": name, "api": api, "label": label, "since": since,
+            "since_key": version_key(since), "since_exact": True, "since_source": "remote-driver", "first_tree": RELEASES[0],
+            "origin": TREE_ORIGIN.format(release=RELEASES[-1]) + f":src/remote/{protocol}_protocol.x"}
+
+
+def implementation(function: str, driver: str, api: str) -> dict:
+    return {"function": function, "driver": driver, "api": api, "origin": TREE_ORIGIN.format(release=RELEASES[-1])}
+
+
+def flag_check(api: str, driver: str, release: str, flags: str | None) -> dict:
+    """flags None: the mask is unknown."""
+    return {"api": api, "driver": driver, "release": release, "function": f"{driver}{api[3:]}", "known": flags is not None,
+            "flags": flags or "", "via": "", "reason": UNKNOWN_MASK if flags is None else f"virCheckFlags in {driver}_driver.c:100"}
+
+
+def driver_flag(api: str, driver: str, flag: str, upper: str, *, lower: str | None = None, after: str | None = None,
+                exact: bool = False) -> dict:
+    return {"api": api, "driver": driver, "flag": flag, "lower": lower, "after": after, "upper": upper,
+            "upper_key": version_key(upper), "exact": exact, "origin": TREE_ORIGIN.format(release=upper)}
+
+
+PROCEDURES = [
+    procedure(231, "REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS", "virDomainUndefineFlags", "0.9.4"),
+    procedure(261, "REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION", "virDomainPMSuspendForDuration", "0.9.10"),
+    procedure(318, "REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE", None, "1.2.1", label="event"),
+    procedure(2, "QEMU_PROC_DOMAIN_ATTACH", "virDomainQemuAttach", "0.8.3", protocol="qemu"),
+]
+
+IMPLEMENTATIONS = [
+    implementation("qemuDomainUndefineFlags", "qemu", "virDomainUndefineFlags"),
+    implementation("lxcDomainUndefineFlags", "lxc", "virDomainUndefineFlags"),
+    implementation("testDomainUndefineFlags", "test", "virDomainUndefineFlags"),
+    implementation("remoteDomainUndefineFlags", "remote", "virDomainUndefineFlags"),
+    implementation("qemuDomainSetVcpusFlags", "qemu", "virDomainSetVcpusFlags"),
+    implementation("qemuDomainPMSuspendForDuration", "qemu", "virDomainPMSuspendForDuration"),
+]
+
+FLAG_CHECKS = [
+    flag_check("virDomainUndefineFlags", "qemu", "7.0.0", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"),
+    flag_check("virDomainUndefineFlags", "qemu", "11.3.0",
+               "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA VIR_DOMAIN_UNDEFINE_KEEP_TPM"),
+    flag_check("virDomainUndefineFlags", "test", "11.3.0", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"),
+    flag_check("virDomainUndefineFlags", "lxc", "11.3.0", None),
+    flag_check("virDomainSetVcpusFlags", "qemu", "11.3.0", "VIR_DOMAIN_AFFECT_LIVE VIR_DOMAIN_VCPU_MAXIMUM"),
+    flag_check("virDomainPMSuspendForDuration", "qemu", "11.3.0", ""),
+]
+
+DRIVER_FLAGS = [
+    driver_flag("virDomainUndefineFlags", "qemu", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "7.0.0", lower="0.9.4"),
+    driver_flag("virDomainUndefineFlags", "qemu", "VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "11.3.0", lower="0.9.5", after="7.0.0"),
+    driver_flag("virDomainUndefineFlags", "qemu", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "9.0.0", lower="8.9.0", after="7.0.0", exact=True),
+    driver_flag("virDomainUndefineFlags", "test", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "11.3.0", lower="0.9.4"),
+    driver_flag("virDomainSetVcpusFlags", "qemu", "VIR_DOMAIN_AFFECT_LIVE", "7.0.0", lower="0.9.2"),
+    driver_flag("virDomainSetVcpusFlags", "qemu", "VIR_DOMAIN_VCPU_MAXIMUM", "7.0.0", lower="0.8.5"),
+]
+
+SECTIONS = [
+    {"symbol": "virDomainPMSuspendForDuration", "module": "libvirt", "section": "LIBVIRT_0.9.10", "version": "0.9.10"},
+    {"symbol": "virDomainFDAssociate", "module": "libvirt", "section": "LIBVIRT_9.0.0", "version": "9.0.0"},
+    {"symbol": HOSTILE_NAME, "module": "libvirt", "section": "LIBVIRT_9.0.0", "version": "9.0.0"},
+    {"symbol": "virDomainQemuAttach", "module": "qemu", "section": "LIBVIRT_QEMU_0.8.3", "version": "0.8.3"},
 ]
 
 
@@ -96,7 +183,8 @@ def site_tables() -> dict[str, list[dict]]:
             {"key": "newest_release", "value": RELEASES[-1]},
         ],
         "releases": [
-            {"version": v, "version_key": version_key(v), "suite": SUITES[v], "symbols": len(SYMBOLS), "has_hvsupport": True}
+            {"version": v, "version_key": version_key(v), "suite": SUITES[v], "symbols": len(SYMBOLS), "has_hvsupport": True,
+             "has_source": True}
             for v in RELEASES
         ],
         "inputs": [
@@ -104,7 +192,10 @@ def site_tables() -> dict[str, list[dict]]:
             for v in RELEASES
         ],
         "symbols": SYMBOLS,
-        "flag_links": [{"function": "virDomainUndefineFlags", "enum_type": "virDomainUndefineFlagsValues"}],
+        "flag_links": [
+            {"function": "virDomainUndefineFlags", "enum_type": "virDomainUndefineFlagsValues"},
+            {"function": "virDomainSetVcpusFlags", "enum_type": "virDomainVcpuFlags"},
+        ],
         "driver_support": SUPPORT,
         "matrix_apis": MATRIX,
         "disagreements": [{
@@ -112,6 +203,11 @@ def site_tables() -> dict[str, list[dict]]:
             "detail": "virDomainFDAssociate / lxc: hvsupport.html gives different versions across releases",
             "values": '{"11.3.0": "8.9.0", "9.0.0": "8.8.0"}',
         }],
+        "procedures": PROCEDURES,
+        "implementations": IMPLEMENTATIONS,
+        "flag_checks": FLAG_CHECKS,
+        "driver_flags": DRIVER_FLAGS,
+        "symbol_sections": [dict(row, origin=TREE_ORIGIN.format(release=RELEASES[-1])) for row in SECTIONS],
     }
 
 

@@ -86,6 +86,19 @@ def section(out: Path, path: str, section_id: str) -> str:
     return Page(match.group(1)).text
 
 
+def flag_cells(html: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(flag, driver) -> (cell class, cell text) of a symbol page's flags-by-driver table."""
+    match = re.search(r'<table class="flags-by-driver">(.*?)</table>', html, re.DOTALL)
+    assert match, "no flags-by-driver table"
+    head, body = match.group(1).split("</thead>")
+    drivers = [Page(h).text for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', head)][1:]
+    cells = {}
+    for flag, row in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body):
+        for driver, (kind, text) in zip(drivers, re.findall(r'<td class="(\w+)"[^>]*>(.*?)</td>', row), strict=True):
+            cells[Page(flag).text.replace(" ", ""), driver] = (kind, Page(text).text)
+    return cells
+
+
 def support_row(html: str, driver: str) -> tuple[str, str]:
     match = re.search(rf'<tr class="(\w+)" data-driver="{driver}">(.*?)</tr>', html, re.DOTALL)
     assert match, f"no {driver} row"
@@ -97,7 +110,8 @@ def support_row(html: str, driver: str) -> tuple[str, str]:
 
 def test_every_page_kind_is_rendered(out):
     expected = ["index.html", "releases.html", "404.html", "sitemap.xml", "search-index.json", "search-index.js",
-                "assets/site.css", "assets/site.js", "matrix/index.html", "matrix/hypervisor.html", "matrix/network.html",
+                "explain.html", "explain-data.json", "explain-data.js",
+                "assets/site.css", "assets/site.js", "assets/explain.js", "matrix/index.html", "matrix/hypervisor.html", "matrix/network.html",
                 "driver/index.html", "driver/qemu.html", "driver/bridge.html",
                 "release/7.0.0.html", "release/9.0.0.html", "release/11.3.0.html", SITE_MARKER]
     expected += [f"symbol/{slug(s['name'])}.html" for s in SYMBOLS]
@@ -163,6 +177,60 @@ def test_function_page_lists_its_flags_with_versions(out):
     assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM 64 8.9.0" in text
 
 
+def test_function_page_shows_its_rpc_procedure(out):
+    html = (out / "symbol/virDomainPMSuspendForDuration.html").read_text()
+    assert '<span class="proc">remote procedure 261 (<code>REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION</code>)</span>' in html
+    assert "Added in 0.9.10; an older daemon answers unknown procedure: 261" in Page(html).text
+    assert 'href="../explain.html?q=unknown%20procedure%3A%20261"' in html
+    assert "qemu procedure 2 (<code>QEMU_PROC_DOMAIN_ATTACH</code>)" in (out / "symbol/virDomainQemuAttach.html").read_text()
+    assert "RPC procedure" not in page(out, "symbol/virConnectOpen.html").text
+
+
+def test_flags_by_driver_shows_each_drivers_newest_mask(out):
+    cells = flag_cells((out / "symbol/virDomainUndefineFlags.html").read_text())
+    assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "qemu"] == ("ok", "9.0.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "qemu"] == ("ok", "after 7.0.0, by 11.3.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "qemu"] == ("ok", "0.9.4 .. 7.0.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "test"] == ("ok", "0.9.4 .. 11.3.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "test"] == ("no", "— not accepted")
+    assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "lxc"] == ("unknown", "? unknown")
+    assert {driver for _, driver in cells} == {"lxc", "qemu", "test"}
+
+
+def test_flags_by_driver_gives_the_reason_a_mask_is_unknown(out):
+    html = (out / "symbol/virDomainUndefineFlags.html").read_text()
+    assert 'title="mask unknown: no virCheckFlags, and flags is not passed to a function in the given sources"' in html
+    footnote = re.search(r'<li id="mask-lxc">(.*?)</li>', html)
+    assert footnote, "no footnote for lxc"
+    assert Page(footnote.group(1)).text == (
+        "? lxc : mask unknown in lxcDomainUndefineFlags (libvirt 11.3.0): no virCheckFlags, and flags is not passed to a function in the given sources")
+    assert 'href="#mask-lxc"' in html
+
+
+def test_flags_by_driver_follows_flags_defined_as_other_flags(out):
+    cells = flag_cells((out / "symbol/virDomainSetVcpusFlags.html").read_text())
+    assert cells["VIR_DOMAIN_VCPU_LIVE", "qemu"] == ("ok", "0.9.2 .. 7.0.0")
+    assert cells["VIR_DOMAIN_VCPU_MAXIMUM", "qemu"] == ("ok", "0.8.5 .. 7.0.0")
+    assert "VIR_DOMAIN_VCPU_CURRENT: value 0, accepted by every driver" in section(out, "symbol/virDomainSetVcpusFlags.html", "flags-by-driver")
+
+
+def test_flags_by_driver_says_when_no_flag_is_accepted(out):
+    assert "No flag is accepted: flags must be 0 for qemu." in section(out, "symbol/virDomainPMSuspendForDuration.html", "flags-by-driver")
+
+
+def test_enum_constant_page_lists_the_drivers_accepting_it(out):
+    assert (section(out, "symbol/VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.html", "accepted-by").endswith(
+        "qemu virDomainUndefineFlags 0.9.4 .. 7.0.0 test virDomainUndefineFlags 0.9.4 .. 11.3.0"))
+    assert "qemu virDomainSetVcpusFlags 0.9.2 .. 7.0.0" in section(out, "symbol/VIR_DOMAIN_VCPU_LIVE.html", "accepted-by")
+    assert "accepted-by" not in page(out, "symbol/VIR_DOMAIN_VCPU_CURRENT.html").ids
+
+
+def test_driver_page_counts_known_flag_masks(out):
+    assert "Flag masks known for 3 of 4 flag-taking APIs" in page(out, "driver/qemu.html").text
+    assert "Flag masks known for 0 of 1 flag-taking APIs" in page(out, "driver/lxc.html").text
+    assert "Flag masks" not in page(out, "driver/bridge.html").text
+
+
 def test_removed_driver_support_is_said_in_words(out):
     html = (out / "symbol/virDomainQemuAttach.html").read_text()
     assert support_row(html, "qemu") == ("removed", "qemu 0.9.4 ⚠ removed in 5.5.0")
@@ -220,6 +288,26 @@ def test_symbol_page_reports_disagreements(out):
     assert "Sources disagree driver-since-changed" in page(out, "symbol/virDomainFDAssociate.html").text
 
 
+def test_explain_page_is_linked_from_every_page(out):
+    for path in html_files(out):
+        assert any(link.endswith("explain.html") for link in page(out, str(path.relative_to(out))).links), path
+    assert page(out, "explain.html").title.startswith("Explain a libvirt error")
+
+
+def test_explain_data_answers_the_messages(out):
+    data = json.loads((out / "explain-data.json").read_text())
+    assert data["procedures"]["261"] == ["REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION", "virDomainPMSuspendForDuration", "api", "0.9.10", 1]
+    assert data["procedures"]["318"][1:3] == [None, "event"]
+    assert "2" not in data["procedures"]
+    assert data["implementations"]["lxcDomainUndefineFlags"] == ["lxc", "virDomainUndefineFlags"]
+    assert data["flags"]["virDomainUndefineFlags"][-1] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "9.0.0"}]
+    assert data["flags"]["virDomainSetVcpusFlags"][0] == ["VIR_DOMAIN_VCPU_LIVE", 1, {"qemu": "0.9.2 .. 7.0.0"}]
+    assert data["support"]["virDomainFDAssociate"] == [["lxc", "8.9.0", "10.0.0"], ["qemu", "9.0.0"], ["remote", "9.0.0"]]
+    assert data["sections"]["LIBVIRT_QEMU_0.8.3"] == ["virDomainQemuAttach"]
+    script = (out / "explain-data.js").read_text()
+    assert script == f"window.KB_EXPLAIN={(out / 'explain-data.json').read_text().strip()};\n"
+
+
 def test_generated_at_comes_from_the_database(out):
     assert f"Generated at {BUILT_AT}" in page(out, "index.html").text
 
@@ -240,7 +328,8 @@ def test_sitemap_takes_a_base_url(db, tmp_path):
 
 
 def test_markup_in_a_name_is_escaped_everywhere(out):
-    for path in [*html_files(out), out / "sitemap.xml", out / "search-index.json", out / "search-index.js"]:
+    data_files = ["sitemap.xml", "search-index.json", "search-index.js", "explain-data.json", "explain-data.js"]
+    for path in [*html_files(out), *(out / name for name in data_files)]:
         assert "<script>alert" not in path.read_text(), path
     hostile = page(out, f"symbol/{slug(HOSTILE_NAME)}.html")
     assert hostile.title.startswith(HOSTILE_NAME)

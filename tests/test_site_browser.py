@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from site_fixture import HOSTILE_NAME, write_site_db
@@ -169,7 +170,76 @@ def test_search_works_from_file_url(page, site_dir):
     assert page.locator("#results li .name").first.text_content() == "virDomainUndefineFlags"
 
 
-@pytest.mark.parametrize("path", ["index.html?q=undefine", "symbol/virDomainUndefineFlags.html", "release/9.0.0.html"])
+def explain(page, url: str, text: str | None = None):
+    """Open explain.html at URL, paste TEXT if given; the findings once the first is shown."""
+    page.goto(url)
+    if text is not None:
+        page.fill("#explain-input", text)
+    findings = page.locator("#explain-results .finding")
+    findings.first.wait_for()
+    return findings
+
+
+def words(locator) -> str:
+    return " ".join(locator.inner_text().split())
+
+
+def test_explain_names_the_api_behind_an_unknown_procedure(page, base_url):
+    finding = explain(page, base_url + "explain.html", "error: unknown procedure: 261").first
+    assert "the client called virDomainPMSuspendForDuration (remote procedure 261), added in 0.9.10" in words(finding)
+    assert "upgrade the daemon to libvirt 0.9.10 or later" in words(finding)
+    assert page.locator("#explain-status").text_content() == "1 message explained."
+    finding.locator("a", has_text="virDomainPMSuspendForDuration").click()
+    page.wait_for_url("**/symbol/virDomainPMSuspendForDuration.html")
+
+
+def test_explain_decodes_unsupported_flags(page, base_url):
+    finding = explain(page, base_url + "explain.html", "error: unsupported flags (0x40) in function lxcDomainUndefineFlags").first
+    text = words(finding)
+    assert "the lxc driver's virDomainUndefineFlags rejected flags 0x40: VIR_DOMAIN_UNDEFINE_KEEP_TPM" in text
+    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM not accepted by this lxc daemon" in text
+    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM = 0x40: the lxc driver's mask does not include it; also accepted by qemu" in text
+
+
+def test_explain_decodes_flags_defined_as_other_flags(page, base_url):
+    finding = explain(page, base_url + "explain.html", "unsupported flags (0x5) in function qemuDomainSetVcpusFlags").first
+    text = words(finding)
+    assert "rejected flags 0x5: VIR_DOMAIN_VCPU_LIVE, VIR_DOMAIN_VCPU_MAXIMUM" in text
+    assert "every decoded flag is accepted by a newer release of this driver" in text
+
+
+def test_explain_answers_every_message_of_a_paste_in_order(page, base_url):
+    pasted = (
+        "error: this function is not supported by the connection driver: virDomainFDAssociate\n"
+        "virsh: /lib64/libvirt.so.0: version `LIBVIRT_9.0.0' not found (required by virsh)\n"
+        "Running against daemon: 7.0.0\n"
+        "error: unknown procedure: 999\n"
+    )
+    findings = explain(page, base_url + "explain.html", pasted)
+    assert findings.evaluate_all("all => all.map(f => f.dataset.kind)") == [
+        "not-supported", "symbol-version", "unknown-procedure", "daemon-version"]
+    texts = [words(f) for f in findings.all()]
+    assert "drivers that do: lxc 8.9.0 (removed in 10.0.0), qemu 9.0.0, remote 9.0.0" in texts[0]
+    assert f"the program needs symbols of LIBVIRT_9.0.0 ({HOSTILE_NAME}, virDomainFDAssociate)" in texts[1]
+    assert "the remote protocol of the ingested source trees ends at 318" in texts[2]
+    assert "any of the 2 APIs added after 7.0.0 gets 'unknown procedure' from it" in texts[3]
+    assert page.locator("#explain-results code", has_text=HOSTILE_NAME).count() >= 1
+
+
+def test_explain_takes_the_text_from_the_address(page, base_url):
+    text = "error: unknown procedure: 261"
+    finding = explain(page, base_url + "explain.html?q=" + quote(text)).first
+    assert page.input_value("#explain-input") == text
+    assert "virDomainPMSuspendForDuration" in words(finding)
+
+
+def test_explain_works_from_file_url(page, site_dir):
+    finding = explain(page, (site_dir / "explain.html").as_uri() + "?q=" + quote("unknown procedure: 261")).first
+    assert "added in 0.9.10" in words(finding)
+
+
+@pytest.mark.parametrize("path", ["index.html?q=undefine", "symbol/virDomainUndefineFlags.html", "release/9.0.0.html",
+                                  "explain.html?q=" + quote("error: unsupported flags (0x40) in function lxcDomainUndefineFlags")])
 def test_phone_width_has_no_sideways_scrolling(browser, base_url, path):
     context = browser.new_context(viewport={"width": 375, "height": 740})
     tab = context.new_page()

@@ -1,6 +1,6 @@
 /* Site behaviour: "/" focuses the search box on every page; on the home page
    the box searches the symbol index as you type. Results are built from DOM
-   text nodes only. */
+   text nodes only. kbgen.loadData is shared with explain.js. */
 (function () {
   "use strict";
 
@@ -21,12 +21,13 @@
     });
   }
 
-  /* fetch() works over http; from file:// it fails, so fall back to the same data as a script. */
-  function loadIndex(done) {
+  /* NAME.json at the top of the site. fetch() works over http; from file:// it fails,
+     so fall back to NAME.js, the same data as a script that sets window[GLOBAL]. */
+  function loadData(name, global, done) {
     function fromScript() {
       var script = document.createElement("script");
-      script.src = "search-index.js";
-      script.onload = function () { done(window.KB_INDEX); };
+      script.src = name + ".js";
+      script.onload = function () { done(window[global]); };
       script.onerror = function () { done(null); };
       document.head.appendChild(script);
     }
@@ -34,7 +35,7 @@
       fromScript();
       return;
     }
-    fetch("search-index.json")
+    fetch(name + ".json")
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
@@ -197,7 +198,7 @@
     var initial = new URLSearchParams(location.search).get("q");
     if (initial && !box.value) box.value = initial;
     status.textContent = "Loading the index\u2026";
-    loadIndex(function (index) {
+    loadData("search-index", "KB_INDEX", function (index) {
       if (!index) {
         status.textContent = "The search index could not be loaded.";
         return;
@@ -213,6 +214,8 @@
     focusOnSlash(box);
     startLiveSearch(box);
   }
+
+  window.kbgen = { loadData: loadData };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

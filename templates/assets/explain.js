@@ -1,0 +1,303 @@
+/* explain.html: find libvirt's version-mismatch messages in pasted text and say, for each,
+   what it means and what to do, in the words of kbgen/diagnose.py (`kb explain`). Runs
+   offline on explain-data and the search index; answers are built from DOM text nodes.
+
+   An answer's sentences are lists of parts: a string is text, {symbol: NAME} links to
+   NAME's page (plain code when it has none), {code: TEXT} is code. */
+(function () {
+  "use strict";
+
+  var PATTERNS = [
+    ["unknown-procedure", /unknown procedure:?\s*(\d+)/gi],
+    ["unsupported-flags", /unsupported flags \(0x([0-9a-f]+)\) in function (\w+)/gi],
+    ["not-supported", /this function is not supported by the connection driver:\s*(\w+)/gi],
+    ["symbol-version", /version [`'\u2018]?LIBVIRT_((?:QEMU_|LXC_|ADMIN_)?)(\d+\.\d+\.\d+)['\u2019]? not found/g],
+    ["daemon-version", /(?:libvirt version:|Running against daemon:|Using library: libvirt|Using API: \w+)\s*(\d+\.\d+\.\d+)/g]
+  ];
+  var TITLES = {
+    "unknown-procedure": "Unknown procedure",
+    "unsupported-flags": "Unsupported flags",
+    "not-supported": "Not supported by the driver",
+    "symbol-version": "Library too old",
+    "daemon-version": "Daemon version"
+  };
+  var SYMS_MODULES = { "": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin" };
+  var LONGEST_REMEMBERED = 2000;
+
+  function versionKey(version) {
+    var parts = version.split(".").map(Number);
+    return parts[0] * 1000000 + parts[1] * 1000 + parts[2];
+  }
+
+  function sinceDisplay(since, exact) {
+    return exact ? since : "\u2264 " + since;
+  }
+
+  /* NAMES as parts, separated by ", ". */
+  function listed(names) {
+    var parts = [];
+    names.forEach(function (name, i) {
+      if (i) parts.push(", ");
+      parts.push({ symbol: name });
+    });
+    return parts;
+  }
+
+  function knowledgeOf(index, data) {
+    var pages = new Map();
+    var functions = [];
+    var functionKind = index.kinds.indexOf("function");
+    index.symbols.forEach(function (row) {
+      pages.set(row[0], "symbol/" + (row[5] || row[0]) + ".html");
+      if (row[1] === functionKind && row[4]) functions.push({ name: row[0], since: row[3], key: versionKey(row[3]) });
+    });
+    functions.sort(function (a, b) { return a.key - b.key; });
+    var procedureOf = new Map();
+    var numbers = Object.keys(data.procedures).map(Number).sort(function (a, b) { return a - b; });
+    numbers.forEach(function (number) {
+      var api = data.procedures[number][1];
+      if (api && !procedureOf.has(api)) procedureOf.set(api, number);
+    });
+    return { data: data, pages: pages, functions: functions, procedureOf: procedureOf, lastProcedure: numbers[numbers.length - 1] };
+  }
+
+  // --- the explainers: one per message, as in kbgen/diagnose.py ---------------------------
+
+  function unknownProcedure(kb, number) {
+    var p = kb.data.procedures[String(Number(number))];
+    if (!p) {
+      var hint = kb.lastProcedure ? "the remote protocol of the ingested source trees ends at " + kb.lastProcedure : "no remote protocol in this knowledge base";
+      return { meaning: ["remote procedure " + number + " is not in any ingested source tree (" + hint + ")"], advice: [] };
+    }
+    var what = p[1] ? [{ symbol: p[1] }] : [p[0] + " (" + p[2] + ", no public API)"];
+    return {
+      meaning: ["the client called "].concat(what, [" (remote procedure " + number + "), added in " + sinceDisplay(p[3], p[4]) + ": the daemon is older than that"]),
+      advice: ["upgrade the daemon to libvirt " + p[3] + " or later, or fall back to calls that the daemon's release has"],
+      facts: p[1] ? [["procedure ", { code: p[0] }]] : []
+    };
+  }
+
+  function decodeFlags(rows, mask, driver) {
+    var bits = BigInt("0x" + mask);
+    var flags = [];
+    rows.forEach(function (row) {
+      var value = BigInt(row[1]);
+      if (!(bits & value)) return;
+      var others = Object.keys(row[2]).filter(function (d) { return d !== driver; }).sort();
+      flags.push({ flag: row[0], value: value, since: row[2][driver], others: others });
+      bits &= ~value;
+    });
+    return { flags: flags, rest: bits };
+  }
+
+  function flagFact(flag, driver) {
+    var verdict = flag.since ? driver + " accepts it from " + flag.since : "the " + driver + " driver's mask does not include it";
+    var others = flag.others.length ? "; also accepted by " + flag.others.join(", ") : "";
+    return [{ symbol: flag.flag }, " = 0x" + flag.value.toString(16) + ": " + verdict + others];
+  }
+
+  function unsupportedFlags(kb, mask, fn) {
+    var impl = kb.data.implementations[fn];
+    if (!impl) return { meaning: [fn + " is not a driver implementation known to this knowledge base"], advice: [] };
+    var driver = impl[0];
+    var api = impl[1];
+    var decoded = decodeFlags(kb.data.flags[api] || [], mask, driver);
+    var names = decoded.flags.map(function (f) { return f.flag; });
+    var rejected = decoded.flags.filter(function (f) { return !f.since; }).map(function (f) { return f.flag; });
+    var facts = decoded.flags.map(function (f) { return flagFact(f, driver); });
+    if (decoded.rest) facts.push(["0x" + decoded.rest.toString(16) + ": no known flag of ", { symbol: api }]);
+    return {
+      meaning: ["the " + driver + " driver's ", { symbol: api }, " rejected flags 0x" + mask + ": "].concat(names.length ? listed(names) : ["unknown bits"]),
+      advice: rejected.length
+        ? listed(rejected).concat([" not accepted by this " + driver + " daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"])
+        : ["every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"],
+      facts: facts
+    };
+  }
+
+  function notSupported(kb, api) {
+    var drivers = (kb.data.support[api] || []).map(function (d) {
+      return d[0] + " " + d[1] + (d[2] ? " (removed in " + d[2] + ")" : "");
+    });
+    return {
+      meaning: ["the connection's driver does not implement ", { symbol: api }, drivers.length ? "; drivers that do: " + drivers.join(", ") : "; no driver implements it"],
+      advice: [drivers.length ? "use a driver (and a daemon release) from that list, or avoid the call" : "avoid the call"]
+    };
+  }
+
+  function symbolVersion(kb, prefix, version) {
+    var section = "LIBVIRT_" + prefix + version;
+    var names = kb.data.sections[section] || [];
+    var shown = names.length ? listed(names.slice(0, 8)) : ["none known"];
+    return {
+      meaning: ["the program needs symbols of " + section + " ("].concat(shown, [
+        (names.length > 8 ? " ..." : "") + "): the installed " + SYMS_MODULES[prefix] + " library is older than " + version]),
+      advice: ["install libvirt " + version + " or later, or rebuild the program against the installed libvirt"],
+      facts: names.length > 8 ? [["all " + names.length + ": "].concat(listed(names))] : []
+    };
+  }
+
+  function daemonVersion(kb, version) {
+    return { version: version };
+  }
+
+  var EXPLAINERS = {
+    "unknown-procedure": unknownProcedure,
+    "unsupported-flags": unsupportedFlags,
+    "not-supported": notSupported,
+    "symbol-version": symbolVersion,
+    "daemon-version": daemonVersion
+  };
+
+  function refusedBy(kb, oldest) {
+    var key = versionKey(oldest);
+    return kb.functions.filter(function (f) { return f.key > key; });
+  }
+
+  /* All the versions found become one finding: what a newer client gets from the oldest. */
+  function mergeDaemonVersions(kb, findings) {
+    var found = findings.filter(function (f) { return f.kind === "daemon-version"; });
+    if (!found.length) return findings;
+    var versions = Array.from(new Set(found.map(function (f) { return f.version; })));
+    versions.sort(function (a, b) { return versionKey(a) - versionKey(b); });
+    var oldest = versions[0];
+    var newer = refusedBy(kb, oldest);
+    var first = [];
+    newer.slice(0, 3).forEach(function (f, i) {
+      var number = kb.procedureOf.get(f.name);
+      first.push(i ? ", " : ", first among them ", { symbol: f.name }, " (" + f.since + (number ? ", procedure " + number + ")" : ")"));
+    });
+    var summary = {
+      kind: "daemon-version",
+      matched: found.map(function (f) { return f.matched; }).join(", "),
+      meaning: ["libvirt " + versions.join(", ") + " found; a newer client calling any of the " + newer.length + " APIs added after " + oldest +
+                " gets 'unknown procedure' from it"].concat(first),
+      advice: ["check calls with ", { code: "kb check --server " + oldest + " NAME" }, "; ", { code: "kb diff " + oldest + " NEWER" }, " lists what it lacks"]
+    };
+    return findings.filter(function (f) { return f.kind !== "daemon-version"; }).concat([summary]);
+  }
+
+  function explain(kb, text) {
+    var findings = [];
+    var seen = new Set();
+    PATTERNS.forEach(function (pattern) {
+      var kind = pattern[0];
+      Array.from(text.matchAll(pattern[1])).forEach(function (match) {
+        if (seen.has(kind + "\n" + match[0])) return;
+        seen.add(kind + "\n" + match[0]);
+        var finding = EXPLAINERS[kind].apply(null, [kb].concat(match.slice(1)));
+        findings.push(Object.assign(finding, { kind: kind, matched: match[0], at: match.index }));
+      });
+    });
+    findings.sort(function (a, b) { return a.at - b.at; });
+    return mergeDaemonVersions(kb, findings);
+  }
+
+  // --- rendering ------------------------------------------------------------------------
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function symbolLink(kb, name) {
+    var code = element("code", name);
+    var href = kb.pages.get(name);
+    if (!href) return code;
+    var link = element("a");
+    link.href = href;
+    link.append(code);
+    return link;
+  }
+
+  function sentence(kb, parts) {
+    var fragment = document.createDocumentFragment();
+    parts.forEach(function (part) {
+      if (typeof part === "string") fragment.append(part);
+      else if (part.symbol) fragment.append(symbolLink(kb, part.symbol));
+      else fragment.append(element("code", part.code));
+    });
+    return fragment;
+  }
+
+  function findingElement(kb, finding) {
+    var article = element("article", undefined, "finding");
+    article.dataset.kind = finding.kind;
+    var heading = element("h2", TITLES[finding.kind] + " ");
+    heading.append(element("code", finding.matched, "matched"));
+    var facts = element("dl");
+    facts.append(element("dt", "What it means"), element("dd"));
+    facts.lastChild.append(sentence(kb, finding.meaning));
+    if (finding.advice.length) {
+      facts.append(element("dt", "What to do"), element("dd"));
+      facts.lastChild.append(sentence(kb, finding.advice));
+    }
+    article.append(heading, facts);
+    if (finding.facts && finding.facts.length) {
+      var list = element("ul", undefined, "details");
+      finding.facts.forEach(function (parts) {
+        list.append(element("li"));
+        list.lastChild.append(sentence(kb, parts));
+      });
+      article.append(list);
+    }
+    return article;
+  }
+
+  function statusText(count, text) {
+    if (!text.trim()) return "";
+    if (!count) return "No message that points to a version mismatch was found; the list below says which ones are recognised.";
+    return count === 1 ? "1 message explained." : count + " messages explained.";
+  }
+
+  function remember(text) {
+    var query = text.trim();
+    if (query.length > LONGEST_REMEMBERED) return;
+    try {
+      history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
+    } catch (ignored) { /* some browsers refuse replaceState on file:// */ }
+  }
+
+  function attach(kb, form, input, results, status) {
+    function update() {
+      var findings = explain(kb, input.value);
+      results.replaceChildren.apply(results, findings.map(function (f) { return findingElement(kb, f); }));
+      status.textContent = statusText(findings.length, input.value);
+    }
+    input.addEventListener("input", update);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      update();
+      remember(input.value);
+    });
+    update();
+  }
+
+  function start() {
+    var form = document.getElementById("explain-form");
+    if (!form || !window.kbgen) return;
+    var input = document.getElementById("explain-input");
+    var results = document.getElementById("explain-results");
+    var status = document.getElementById("explain-status");
+    var initial = new URLSearchParams(location.search).get("q");
+    if (initial && !input.value) input.value = initial;
+    status.textContent = "Loading the knowledge base\u2026";
+    var loaded = {};
+    function arrived(name, value) {
+      loaded[name] = value;
+      if (!("index" in loaded && "data" in loaded)) return;
+      if (!loaded.index || !loaded.data) {
+        status.textContent = "The knowledge base could not be loaded.";
+        return;
+      }
+      attach(knowledgeOf(loaded.index, loaded.data), form, input, results, status);
+    }
+    window.kbgen.loadData("search-index", "KB_INDEX", function (index) { arrived("index", index); });
+    window.kbgen.loadData("explain-data", "KB_EXPLAIN", function (data) { arrived("data", data); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
