@@ -111,9 +111,7 @@ def kb_main(argv: list[str] | None = None) -> int:
     try:
         conn = _open(args.db)
         answers, missing = _kb_answers(args, conn, query)
-    except query.BadQuery as err:
-        return fail(f"kb: {err}")
-    except KbgenError as err:
+    except (query.BadQuery, KbgenError) as err:
         return fail(f"kb: {err}")
     if args.json:
         not_found = [{"name": name, "suggestions": suggestions} for name, suggestions in missing]
