@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import textwrap
 
 SOURCE_LABELS = {
     "xml-version": "version attribute in",
@@ -122,6 +121,8 @@ def _drivers(drivers: list[dict], s: Style) -> list[str]:
 
 def _pack(items: list[str], sep: str, limit: int) -> list[str]:
     """Join items into lines of at most `limit` characters, never splitting an item."""
+    if not items:
+        return []
     lines = [items[0]]
     for item in items[1:]:
         if len(lines[-1]) + len(sep) + len(item) > limit:
@@ -171,17 +172,22 @@ def diff(answer: dict, s: Style) -> list[str]:
     for kind, modules in answer["added"].items():
         for module, names in modules.items():
             lines.append(f"  {kind} ({module}): {len(names)}")
-            lines += textwrap.wrap(", ".join(names), width=width(), initial_indent="    ", subsequent_indent="    ")
+            lines += _indented(names, "    ", "    ")
     for label, key in (("driver support gained", "drivers_gained"), ("driver support removed", "drivers_lost")):
         changes = answer[key]
         if changes:
             lines.append(s.bold(label))
             for driver, items in changes.items():
-                text = ", ".join(f"{c['api']} ({c['version']})" for c in items)
-                lines += textwrap.wrap(f"{driver} [{len(items)}]: {text}", width=width(), initial_indent="  ", subsequent_indent="    ")
+                lines += _indented([f"{c['api']} ({c['version']})" for c in items], f"  {driver} [{len(items)}]: ", "    ")
     if len(lines) == 1:
         lines.append("  nothing")
     return lines
+
+
+def _indented(items: list[str], first: str, rest: str) -> list[str]:
+    """Items joined by commas into lines that fit the terminal: `first` before the first line, `rest` before the others."""
+    lines = _pack(items, ", ", width() - max(len(first), len(rest)))
+    return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
 
 
 def drivers(answer: dict, s: Style) -> list[str]:
@@ -192,7 +198,7 @@ def drivers(answer: dict, s: Style) -> list[str]:
         return lines
     lines = [s.bold(f"{answer['driver']}: {len(answer['apis'])} APIs")]
     for g in answer["gained"]:
-        lines += textwrap.wrap(f"{g['version']:>7}  " + ", ".join(g["apis"]), width=width(), subsequent_indent=" " * 9)
+        lines += _indented(g["apis"], f"{g['version']:>7}  ", " " * 9)
     removed = [a for a in answer["apis"] if a["removed_in"]]
     if removed:
         lines.append(s.bold("removed"))
