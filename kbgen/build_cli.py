@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kbgen import __version__
-from kbgen.cli import EXIT_OK, fail, print_json, restore_sigpipe
+from kbgen.cli import EXIT_OK, fail, print_json, quiet_broken_pipe
 from kbgen.errors import KbgenError
 
 KBGEN_EPILOG = """\
@@ -79,8 +79,8 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
 
 
+@quiet_broken_pipe
 def main(argv: list[str] | None = None) -> int:
-    restore_sigpipe()
     args = kbgen_parser().parse_args(argv)
     try:
         commands = {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh, "site": _cmd_site,

@@ -15,6 +15,7 @@ from kbgen import __version__
 from kbgen.errors import KbgenError
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE
 
 KB_EPILOG = """\
 examples:
@@ -43,6 +44,17 @@ or database error, 3 `kb check`: some name would fail (or cannot be told).
 # --- kb ------------------------------------------------------------------------------
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter without its shutil import (about 3 ms of kb's start-up): the width comes from os."""
+
+    def __init__(self, prog: str, **kwargs):
+        try:
+            columns = os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, ValueError):
+            columns = 100
+        super().__init__(prog, width=max(columns, 60) - 2, **kwargs)
+
+
 def _common(parser: argparse.ArgumentParser, default=None) -> None:
     parser.add_argument("--db", default=default, metavar="PATH", help="knowledge base file to read")
     parser.add_argument("--json", action="store_true", default=default or False, help="print JSON (see docs/json.md)")
@@ -53,42 +65,42 @@ def kb_parser() -> argparse.ArgumentParser:
         prog="kb",
         description="Which libvirt version added an API, flag, constant or macro, and which drivers support it.",
         epilog=KB_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"kb (kbgen) {__version__}")
     _common(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, prog="kb")  # prog: no terminal probe at start-up
     quiet = argparse.SUPPRESS  # sub-command options must not reset the top-level ones
 
-    p = sub.add_parser("since", help="the release that added each NAME (functions: drivers and flags too)")
+    p = sub.add_parser("since", formatter_class=_Formatter, help="the release that added each NAME (functions: drivers and flags too)")
     p.add_argument("names", nargs="+", metavar="NAME", help="function, enum constant, macro, typedef, ... (case-insensitive)")
     p.add_argument("--driver", metavar="DRIVER", help="only this driver: its support, and when it started to accept a flag")
     _common(p, quiet)
-    p = sub.add_parser("show", help="everything known about NAME, with sources and conflicts")
+    p = sub.add_parser("show", formatter_class=_Formatter, help="everything known about NAME, with sources and conflicts")
     p.add_argument("name", metavar="NAME")
     _common(p, quiet)
-    p = sub.add_parser("search", help="names matching a substring or glob (* ? [..]), best first")
+    p = sub.add_parser("search", formatter_class=_Formatter, help="names matching a substring or glob (* ? [..]), best first")
     p.add_argument("pattern", metavar="PATTERN")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
     _common(p, quiet)
-    p = sub.add_parser("diff", help="what was added after release OLD up to NEW, and driver support gained or lost")
+    p = sub.add_parser("diff", formatter_class=_Formatter, help="what was added after release OLD up to NEW, and driver support gained or lost")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     _common(p, quiet)
-    p = sub.add_parser("drivers", help="all drivers, or what one DRIVER supports and when it gained it")
+    p = sub.add_parser("drivers", formatter_class=_Formatter, help="all drivers, or what one DRIVER supports and when it gained it")
     p.add_argument("driver", nargs="?", metavar="DRIVER")
     _common(p, quiet)
-    p = sub.add_parser("conflicts", help="every disagreement between sources found by the build")
+    p = sub.add_parser("conflicts", formatter_class=_Formatter, help="every disagreement between sources found by the build")
     p.add_argument("--kind", metavar="KIND", help="only this kind, e.g. xml-vs-hvsupport, source-vs-hvsupport")
     _common(p, quiet)
-    p = sub.add_parser("proc", help="the RPC procedure NUMBER: its API and the release that added it")
+    p = sub.add_parser("proc", formatter_class=_Formatter, help="the RPC procedure NUMBER: its API and the release that added it")
     p.add_argument("number", type=int, metavar="NUMBER")
     p.add_argument("--protocol", default="remote", choices=("remote", "qemu", "lxc", "admin"), help="default: remote")
     _common(p, quiet)
-    p = sub.add_parser("explain", help="what an error message or version line means, and what to do ('-' reads stdin)")
+    p = sub.add_parser("explain", formatter_class=_Formatter, help="what an error message or version line means, and what to do ('-' reads stdin)")
     p.add_argument("text", nargs="+", metavar="TEXT")
     _common(p, quiet)
-    p = sub.add_parser("check", help="whether each NAME works against a daemon of release VERSION (and a driver)")
+    p = sub.add_parser("check", formatter_class=_Formatter, help="whether each NAME works against a daemon of release VERSION (and a driver)")
     p.add_argument("names", nargs="+", metavar="NAME", help="function or flag")
     p.add_argument("--server", required=True, metavar="VERSION", help="the daemon's libvirt release")
     p.add_argument("--driver", metavar="DRIVER", help="the connection's driver, e.g. qemu")
@@ -96,15 +108,23 @@ def kb_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def restore_sigpipe() -> None:
-    """`kb ... | head` ends quietly, as other command-line tools do."""
-    import signal
+def quiet_broken_pipe(main):
+    """`kb ... | head` ends quietly, as other command-line tools do (without importing signal)."""
 
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    def run(argv: list[str] | None = None) -> int:
+        try:
+            code = main(argv)
+            sys.stdout.flush()  # a pipe closed early fails here, inside the try, not at interpreter exit
+            return code
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
+
+    return run
 
 
+@quiet_broken_pipe
 def kb_main(argv: list[str] | None = None) -> int:
-    restore_sigpipe()
     args = kb_parser().parse_args(argv)
     from kbgen import query, text
 

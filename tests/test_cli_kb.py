@@ -218,3 +218,13 @@ def test_version_flag(capsys):
     with pytest.raises(SystemExit) as exit_:
         kb_main(["--version"])
     assert exit_.value.code == 0 and "kb (kbgen) " in capsys.readouterr().out
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(fixture_db):
+    code = "import sys; from kbgen.cli import kb_main; sys.exit(kb_main(sys.argv[1:]))"
+    proc = subprocess.Popen([sys.executable, "-c", code, "--db", str(fixture_db), "search", "--limit", "100000", "--json", "vir"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc.stdout.read(10)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait() in (0, 141) and "Traceback" not in stderr and "Exception ignored" not in stderr
