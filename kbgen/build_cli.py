@@ -173,12 +173,17 @@ def _print_report(args, report) -> None:
         print_json({
             "database": str(report.path), "releases": report.releases, "counts": report.counts,
             "disagreements": report.disagreements, "seconds": round(report.seconds, 3),
+            "flag_coverage": dict(zip(("tree", "determined", "pairs"), report.flag_coverage)) if report.flag_coverage else None,
         })
         return
     counts = report.counts
     print(f"built {report.path} in {report.seconds:.1f} s from releases {', '.join(report.releases)}")
     print(f"  {counts['symbols']} symbols, {counts['flag_links']} function-flag links, "
           f"{counts['driver_support']} driver support entries, {counts['matrix_apis']} hvsupport rows")
+    if report.flag_coverage:
+        tree, known, pairs = report.flag_coverage
+        print(f"  source trees: {counts['procedures']} RPC procedures, {counts['driver_flags']} driver-flag versions; "
+              f"flag masks determined for {known} of {pairs} (API, driver) pairs in {tree} ({100 * known / pairs:.1f}%)")
     print(f"  {len(report.disagreements)} disagreement(s) between sources" + (":" if report.disagreements else ""))
     by_kind: dict[str, list[dict]] = {}
     for d in report.disagreements:

@@ -15,6 +15,10 @@ def inputs(old=FIXTURES / "release-old", new=FIXTURES / "release-new"):
     return ["--input", f"7.0.0={old}", "--input", f"12.8.0={new}"]
 
 
+def with_trees():
+    return [*inputs(), "--input", f"7.0.0={FIXTURES / 'srctree-old'}", "--input", f"12.8.0={FIXTURES / 'srctree'}"]
+
+
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("KBGEN_CACHE_DIR", str(tmp_path / "cache"))
@@ -39,6 +43,13 @@ def test_build_json_summary(env, capsys):
     assert report["releases"] == ["7.0.0", "12.8.0"]
     assert report["counts"]["symbols"] == 16
     assert {d["kind"] for d in report["disagreements"]} == {"xml-vs-hvsupport", "driver-since-changed", "symbol-vanished"}
+
+
+def test_the_summary_gives_the_flag_mask_coverage_of_the_newest_tree(env, capsys):
+    assert main(["build", "-q", "--db", str(env / "kb.sqlite"), *with_trees()]) == 0
+    assert "flag masks determined for 2 of 2 (API, driver) pairs in 12.8.0 (100.0%)" in capsys.readouterr().out
+    assert main(["build", "-q", "--json", "--db", str(env / "kb.sqlite"), *with_trees()]) == 0
+    assert json.loads(capsys.readouterr().out)["flag_coverage"] == {"tree": "12.8.0", "determined": 2, "pairs": 2}
 
 
 def test_a_bad_input_fails_clearly_and_keeps_the_old_database(env, capsys, tmp_path):
