@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbgen.errors import InputError
 from kbgen.parse.checkflags import CSources, FlagCheck
 from kbgen.parse.drivertable import DRIVER_HEADERS, TableEntry, is_driver_source, parse_driver_fields, parse_driver_tables
 from kbgen.parse.protocol import PROTOCOL_FILES, Procedure, parse_protocol
@@ -52,7 +53,7 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
             groups.update(parse_driver_fields(_read(root / relative), str(root / relative)))
     facts.fields = {f: api for table in groups.values() for f, api in table.items()}
     for path in sorted((root / "src").rglob("*.c")):
-        if is_driver_source(str(path)):
+        if is_driver_source(str(path)) and path.is_file():
             facts.entries += parse_driver_tables(_read(path), str(path), set(groups))
     facts.checks = _flag_checks(facts, root, flag_apis)
     return facts
@@ -74,8 +75,11 @@ def _flag_checks(facts: TreeFacts, root: Path, flag_apis: set[str]) -> dict[tupl
 
 
 def _c_files(*directories: Path) -> dict[str, str]:
-    return {str(p): _read(p) for d in directories for p in sorted(d.glob("*.[ch]"))}
+    return {str(p): _read(p) for d in directories for p in sorted(d.glob("*.[ch]")) if p.is_file()}
 
 
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None

@@ -260,8 +260,21 @@ def _analyse_all(analyse, jobs: list[tuple]) -> list:
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         return [analyse(*job) for job in jobs]
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
         return list(pool.map(analyse, *zip(*jobs)))
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker ends when the build is killed, instead of waiting on the pool's queue forever (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build died before the line above ran
+        os._exit(1)
 
 
 def _newest_matrix_version(matrix_seen) -> tuple[str, str] | None:

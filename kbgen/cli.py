@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 
 from kbgen import __version__
@@ -133,6 +134,8 @@ def kb_main(argv: list[str] | None = None) -> int:
         answers, missing = _kb_answers(args, conn, query)
     except (query.BadQuery, KbgenError) as err:
         return fail(f"kb: {err}")
+    except sqlite3.DatabaseError as err:  # a file damaged past its first pages fails only while answering
+        return fail(f"kb: {args.db or 'the knowledge base'}: corrupt ({err}); rebuild it with `kbgen build`")
     if args.json:
         not_found = [{"name": name, "suggestions": suggestions} for name, suggestions in missing]
         if args.command in ("since", "check"):

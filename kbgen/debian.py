@@ -13,6 +13,10 @@ from typing import BinaryIO, NamedTuple
 from kbgen.errors import InputError, KbgenError
 
 MIRROR_ENV = "KBGEN_DEBIAN_MIRROR"
+# Members are read into memory; libvirt's largest input (libvirt-api.xml) is about 1.2 MB,
+# so anything near this size is a decompression bomb, not a libvirt package.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+_TAR_COMPRESSIONS = ("", "gz", "bz2", "xz")  # what tarfile's stream mode ("r|gz") reads
 
 _DEBIAN_SUITE = re.compile(
     r"(buster|bullseye|bookworm|trixie|forky|duke|sid|experimental"
@@ -153,12 +157,22 @@ def _read_data_tar(
     data: BinaryIO, member: str, wanted: Callable[[str], bool], deb_path: Path
 ) -> dict[str, bytes]:
     compression = member.removeprefix("data.tar").removeprefix(".")
+    if compression not in _TAR_COMPRESSIONS:  # tarfile takes "r|gz :" apart itself and fails with a ValueError
+        raise InputError(
+            deb_path, f"{member} uses a compression this Python cannot read (unknown compression type {compression!r})"
+        )
     found: dict[str, bytes] = {}
     try:
         with tarfile.open(fileobj=data, mode=f"r|{compression}") as tar:
             for info in tar:
                 path = _safe_path(info)
                 if path is not None and wanted(path):
+                    if info.size > MAX_MEMBER_BYTES:
+                        raise InputError(
+                            deb_path,
+                            f"{member}: {path} is {info.size} bytes, more than the "
+                            f"{MAX_MEMBER_BYTES} kbgen reads from a package; refusing it",
+                        )
                     found[path] = tar.extractfile(info).read()
     except tarfile.CompressionError as err:
         raise InputError(

@@ -14,7 +14,7 @@ from kbgen import query
 from kbgen.versions import is_version, key_version, version_key
 
 PATTERNS = {
-    "unknown-procedure": re.compile(r"unknown procedure:?\s*(\d+)", re.I),
+    "unknown-procedure": re.compile(r"unknown procedure:?\s*([0-9]{1,10})\b", re.I),
     "unsupported-flags": re.compile(r"unsupported flags \(0x([0-9a-f]+)\) in function (\w+)", re.I),
     "not-supported": re.compile(r"this function is not supported by the connection driver:\s*(\w+)", re.I),
     "symbol-version": re.compile(r"version [`'‘]?LIBVIRT_((?:QEMU_|LXC_|ADMIN_)?)(\d+\.\d+\.\d+)['’]? not found"),

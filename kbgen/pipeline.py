@@ -12,9 +12,10 @@ from typing import Callable
 
 from kbgen import __version__
 from kbgen.build import merge, read_release
-from kbgen.db import SCHEMA_VERSION, write_database
+from kbgen.db import SCHEMA_VERSION, remove_stale_temp_files, write_database
 from kbgen.errors import KbgenError
 from kbgen.sources import Release, Resolver
+from kbgen.versions import version_key
 
 
 @dataclass
@@ -24,6 +25,15 @@ class BuildReport:
     counts: dict[str, int]
     disagreements: list[dict]
     seconds: float
+    flag_coverage: tuple[str, int, int] | None  # (newest tree, flag masks determined, pairs) of (flag-taking API, driver)
+
+
+def flag_coverage(checks: list[dict]) -> tuple[str, int, int] | None:
+    if not checks:
+        return None
+    newest = max({c["release"] for c in checks}, key=version_key)
+    in_newest = [c for c in checks if c["release"] == newest]
+    return newest, sum(1 for c in in_newest if c["known"]), len(in_newest)
 
 
 def build_tables(releases: list[Release], resolver: Resolver, say: Callable[[str], None] = lambda _: None) -> dict[str, list[dict]]:
@@ -52,6 +62,7 @@ def meta_rows(tables: dict[str, list[dict]]) -> list[dict]:
 def build_database(path: Path, releases: list[Release], resolver: Resolver, say: Callable[[str], None] = lambda _: None) -> BuildReport:
     start = time.monotonic()
     with build_lock(path):
+        remove_stale_temp_files(path)  # left by builds that were killed while writing
         tables = build_tables(releases, resolver, say)
         write_database(path, tables)
     return BuildReport(
@@ -60,14 +71,19 @@ def build_database(path: Path, releases: list[Release], resolver: Resolver, say:
         counts={name: len(rows) for name, rows in tables.items()},
         disagreements=tables["disagreements"],
         seconds=time.monotonic() - start,
+        flag_coverage=flag_coverage(tables.get("flag_checks", [])),
     )
 
 
 @contextmanager
 def build_lock(path: Path):
     """One build per database at a time: a second one fails at once with a clear message."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(f".{path.name}.lock"), "w")
+    except OSError as err:
+        raise KbgenError(f"{path}: cannot create the knowledge base's directory or lock file ({err})") from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -12,6 +12,8 @@ import sqlite3
 from kbgen.versions import is_version, version_key
 
 GLOB_CHARS = re.compile(r"[*?\[]")
+MAX_PATTERN = 1000
+MAX_PROCEDURE = 2**32 - 1  # XDR procedure numbers are unsigned 32-bit
 
 
 class NotFound(Exception):
@@ -154,6 +156,8 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
     """
     if not pattern.strip():
         raise BadQuery("an empty pattern matches everything; give a few letters of a name")
+    if len(pattern) > MAX_PATTERN:
+        raise BadQuery(f"a pattern of {len(pattern)} characters is no name: libvirt's longest are under 100")
     if GLOB_CHARS.search(pattern):
         rank = "CASE WHEN lower(name) GLOB :glob THEN 0 END"
     else:
@@ -286,7 +290,9 @@ def _like_escape(text: str) -> str:
 
 def proc(conn: sqlite3.Connection, number: int, protocol: str = "remote") -> dict:
     """The RPC procedure NUMBER of PROTOCOL, the API it carries and the release that added it."""
-    row = conn.execute("SELECT * FROM procedures WHERE protocol = ? AND number = ?", (protocol, number)).fetchone()
+    row = None
+    if 0 <= number <= MAX_PROCEDURE:
+        row = conn.execute("SELECT * FROM procedures WHERE protocol = ? AND number = ?", (protocol, number)).fetchone()
     if row is None:
         newest = conn.execute("SELECT MAX(number) FROM procedures WHERE protocol = ?", (protocol,)).fetchone()[0]
         hint = f"the {protocol} protocol of the ingested source trees ends at {newest}" if newest else f"no {protocol} protocol in this knowledge base"

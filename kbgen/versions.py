@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_LIBVIRT_VERSION = re.compile(r"\d{1,4}\.\d{1,3}\.\d{1,3}")
+_LIBVIRT_VERSION = re.compile(r"[0-9]{1,4}\.[0-9]{1,3}\.[0-9]{1,3}")  # not \d: that takes any Unicode digit
 
 
 def is_version(text: str) -> bool:

@@ -56,16 +56,22 @@ def _parser_options() -> dict:
     return dict(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
 
 
+_DOCTYPE_REFUSED = "has a DOCTYPE or entity declarations, which libvirt API XML never has; refusing it"
+
+
 def _refuse_doctype(path: Path) -> None:
-    # lxml's iterparse expands internal entities even with resolve_entities=False,
+    # lxml expands internal entities in attribute values even with resolve_entities=False,
     # so a document type declaration (the only place entities are declared) is
-    # refused before parsing: libvirt's API XML never has one.
+    # refused before parsing: libvirt's API XML never has one. This byte-level look
+    # at the prolog is the quick, common case; _start_document checks the parsed
+    # prolog too (a comment or another encoding can hide a DOCTYPE from it), and
+    # libxml2's own amplification limit stops an entity bomb either way.
     with path.open("rb") as f:
         head = f.read(_PROLOG_BYTES)
     match = _FIRST_ELEMENT.search(head)
     prolog = head[: match.start()] if match else head
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise InputError(path, "has a DOCTYPE or entity declarations, which libvirt API XML never has; refusing it")
+        raise InputError(path, _DOCTYPE_REFUSED)
 
 
 def parse_api_xml(path: str | Path) -> ApiDocument:
@@ -77,7 +83,7 @@ def parse_api_xml(path: str | Path) -> ApiDocument:
         _refuse_doctype(path)
         return _read(path)
     except etree.XMLSyntaxError as err:
-        raise InputError(path, f"not well-formed XML: {err}") from None
+        raise InputError(path, f"not well-formed XML: {err.msg or err}") from None  # msg: without lxml's "(<string>, line 1)"
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
 
@@ -86,29 +92,64 @@ def _read(path: Path) -> ApiDocument:
     doc: ApiDocument | None = None
     seen: set[str] = set()
     depth = 0
-    events = etree.iterparse(str(path), events=("start", "end"), **_parser_options())
-    for event, el in events:
+    section = None  # the child of <api> being read: <files> or <symbols>
+    for event, el in _events(path):
         if event == "start":
             depth += 1
             if depth == 1:
                 doc = _start_document(path, el)
+            elif depth == 2:
+                section = el.tag
             continue
         depth -= 1
-        if depth == 2 and el.getparent().tag == "symbols":
+        if depth == 2 and section == "symbols":
             symbol = _symbol(path, el, doc.module)
             if symbol.name in seen:
                 raise InputError(path, f"duplicate symbol {symbol.name!r} (line {el.sourceline})")
             seen.add(symbol.name)
             doc.symbols.append(symbol)
-            el.clear(keep_tail=False)
-        elif depth == 1 and el.tag == "files":
-            el.clear(keep_tail=False)
+            _discard(el)
+        elif depth >= 2 and section == "files":  # the file list says nothing that the symbols do not
+            _discard(el)
     if doc is None:
         raise InputError(path, "no root element")
     return doc
 
 
+_CHUNK_BYTES = 1 << 16
+# The largest element of libvirt's API XML takes a few kB. libxml2 buffers a start tag whole
+# before applying its own 10 MB limits to it, so one huge tag would cost memory in proportion.
+_MAX_ELEMENT_BYTES = 16 << 20
+
+
+def _events(path: Path):
+    """iterparse's (event, element) pairs, fed by hand so that no single element can take unbounded memory."""
+    parser = etree.XMLPullParser(events=("start", "end"), **_parser_options())
+    with path.open("rb") as f:
+        quiet = 0  # bytes fed since the parser last completed a tag
+        while chunk := f.read(_CHUNK_BYTES):
+            parser.feed(chunk)
+            quiet += len(chunk)
+            for event in parser.read_events():
+                quiet = 0
+                yield event
+            if quiet > _MAX_ELEMENT_BYTES:
+                raise InputError(path, f"more than {_MAX_ELEMENT_BYTES >> 20} MB without a complete tag: not libvirt API XML")
+    parser.close()
+    yield from parser.read_events()
+
+
+def _discard(el) -> None:
+    """Free a finished element and the finished siblings before it: memory stays flat however long the file."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    while el.getprevious() is not None:
+        del parent[0]
+
+
 def _start_document(path: Path, root) -> ApiDocument:
+    if root.getroottree().docinfo.doctype:
+        raise InputError(path, _DOCTYPE_REFUSED)
     if root.tag != "api":
         raise InputError(path, f"root element is <{root.tag}>, expected <api>: not a libvirt API XML file")
     name = root.get("name")

@@ -105,6 +105,8 @@ class CSources:
             return tuple(dict.fromkeys(self._mask(mask, set()))), where
         except _UnreadableMask as err:
             return None, f"{where}: {err}"
+        except RecursionError:  # hundreds of nested parentheses or macros: no libvirt mask looks like that
+            return None, f"{where}: mask nests parentheses or macros too deeply to read"
 
     def _mask(self, text: str, expanding: set[str]) -> list[str]:
         names, rest = self._alternatives(_mask_tokens(text), expanding)

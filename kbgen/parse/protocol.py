@@ -28,7 +28,7 @@ _API_SHAPE = {
 }
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
-_ENTRY = re.compile(r"\s*(\w+)\s*=\s*(\d+)\s*")
+_ENTRY = re.compile(r"\s*(\w+)\s*=\s*([0-9]{1,10})\s*")  # XDR procedure numbers are 32-bit
 
 
 @dataclass(frozen=True)

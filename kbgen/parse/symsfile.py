@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kbgen.errors import InputError
+from kbgen.versions import is_version
 
 SYMS_FILES = {
     "libvirt": "src/libvirt_public.syms",
@@ -72,6 +73,8 @@ def _header(path: str, module: str, where: str, line: str) -> tuple[str, str]:
     if match is None:
         raise InputError(path, f"{where}: {line!r} is not a section header such as '{section_prefix(module)}_1.2.3 {{'")
     name, version = match.groups()
+    if not is_version(version):
+        raise InputError(path, f"{where}: section {name}_{version}: {version!r} is not a libvirt version (MAJOR.MINOR.MICRO)")
     if name not in (section_prefix(module), _private(module)):
         raise InputError(path, f"{where}: section {name}_{version} does not belong to {module}'s syms file ({section_prefix(module)}_...)")
     return f"{name}_{version}", version
