@@ -6,14 +6,15 @@
 #   make test       install test dependencies (Debian chromium for the browser
 #                   tests), run the whole test suite
 #   make refresh    rebuild data/snapshot from the real inputs
-#   make bench      print the benchmark figures
+#   make bench      print the benchmark figures (make scale: 1x/10x/100x synthetic builds)
+#   make fuzz       coverage-guided fuzzing of every parser for 60 s (not part of make test)
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SITE ?= $(CURDIR)/site
 
-.PHONY: all install kb site test test-deps refresh bench clean
+.PHONY: all install kb site test test-deps refresh bench scale fuzz clean
 
 all: site
 
@@ -45,6 +46,13 @@ refresh: install
 bench: install
 	$(BIN)/python bench/bench_kb.py
 	$(BIN)/python bench/bench_site.py
+
+scale: install
+	$(BIN)/python bench/scale.py
+
+fuzz: install
+	$(BIN)/python -m pip install --quiet atheris || echo "atheris unavailable: bench/fuzz.py mutates at random instead"
+	$(BIN)/python bench/fuzz.py --seconds 60
 
 clean:
 	rm -rf $(VENV) site *.egg-info
