@@ -34,8 +34,10 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from fixture_tree import materialize  # noqa: E402
+
+FIXTURES = materialize()
 
 PARSERS = ("apixml", "hvsupport", "protocol", "syms", "drivertable", "checkflags", "deb", "tarball")
 DICTIONARY = {

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from httpserver import http_server, refused_url  # noqa: F401  (fixtures for every test module)
 
+from fixture_tree import materialize
 from kbgen.sources import Release, Resolver, Source
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = materialize()
 OLD, NEW = "7.0.0", "12.8.0"
 
 
