@@ -278,7 +278,7 @@ def _end_with_parent(parent: int) -> None:
 
 
 def _newest_matrix_version(matrix_seen) -> tuple[str, str] | None:
-    for rel, row, f in reversed(matrix_seen or []):
+    for _, row, f in reversed(matrix_seen or []):
         if row.version:
             return row.version, _origin(f)
     return None

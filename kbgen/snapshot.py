@@ -33,7 +33,7 @@ def read_snapshot(directory: Path) -> dict[str, list[dict]]:
     for name in SCHEMA:
         lines = (directory / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
         columns = json.loads(lines[0])
-        tables[name] = [dict(zip(columns, json.loads(line))) for line in lines[1:]]
+        tables[name] = [dict(zip(columns, json.loads(line), strict=True)) for line in lines[1:]]
     return tables
 
 

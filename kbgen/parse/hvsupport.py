@@ -101,7 +101,7 @@ def _read_row(path: Path, group: str, drivers: list[str], tr, matrix: SupportMat
     if version is not None and not is_version(version):
         raise InputError(path, f"{where}: {api}: Version cell {version!r} is not a version")
     matrix.rows.append(MatrixRow(api=api, group=group, version=version, linked=bool(cells[0].xpath(".//a[@href]"))))
-    for driver, td in zip(drivers, cells[2:]):
+    for driver, td in zip(drivers, cells[2:], strict=True):
         text = _text(td)
         if text:
             since, removed = _span(path, f"{where}: {api}, driver {driver}", text)
