@@ -27,7 +27,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import traceback
@@ -35,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from archives import release_deb, tree_tarball  # noqa: E402
 from fixture_tree import materialize  # noqa: E402
 
 FIXTURES = materialize()
@@ -152,33 +152,8 @@ def _seeds(name: str) -> list[bytes]:
     if name in files:
         return [p.read_bytes() for p in files[name]]
     if name == "deb":
-        return [_deb(FIXTURES / "release-new"), _deb(FIXTURES / "release-old", "gz")]
-    return [_tarball(tree, "gz"), _tarball(old, "xz")]
-
-
-def _tar(members: dict[str, bytes], compression: str) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=f"w:{compression}") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
-def _deb(release: Path, compression: str = "xz") -> bytes:
-    members = {f"./usr/share/libvirt/api/{p.name}": p.read_bytes() for p in sorted(release.glob("*.xml"))}
-    members["./usr/share/doc/libvirt-doc/html/hvsupport.html"] = (release / "hvsupport.html").read_bytes()
-    parts = [("debian-binary", b"2.0\n"), ("control.tar.xz", _tar({"./control": b"Package: libvirt-dev\n"}, "xz")),
-             (f"data.tar.{compression}", _tar(members, compression))]
-    out = [b"!<arch>\n"]
-    for name, data in parts:
-        out += [f"{name:<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(data):<10}`\n".encode(), data, b"\n" if len(data) % 2 else b""]
-    return b"".join(out)
-
-
-def _tarball(tree: Path, compression: str) -> bytes:
-    return _tar({f"libvirt-1.0.0/{p.relative_to(tree)}": p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}, compression)
+        return [release_deb(FIXTURES / "release-new"), release_deb(FIXTURES / "release-old", "gz")]
+    return [tree_tarball(tree, "gz"), tree_tarball(old, "xz")]
 
 
 # --- one parser, in a child process ------------------------------------------------------------

@@ -3,8 +3,10 @@ import tarfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import archives
 import pytest
 import requests
+from archives import ar_bytes, deb_bytes
 
 from kbgen.debian import MIRROR_ENV, apt_mirrors, deb_members, find_mirror
 from kbgen.errors import InputError, KbgenError
@@ -159,40 +161,14 @@ def test_find_mirror_reads_this_machines_apt_sources():
 # --- reading a .deb ------------------------------------------------------------
 
 
-def tar_bytes(
-    members: dict[str, bytes], compression: str = "xz", symlinks: dict[str, str] | None = None
-) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=f"w:{compression}") as tar:
-        directory = tarfile.TarInfo("./")
-        directory.type = tarfile.DIRTYPE
-        tar.addfile(directory)
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-        for name, target in (symlinks or {}).items():
-            info = tarfile.TarInfo(name)
-            info.type = tarfile.SYMTYPE
-            info.linkname = target
-            tar.addfile(info)
-    return buffer.getvalue()
-
-
-def ar_bytes(members: list[tuple[str, bytes]]) -> bytes:
-    out = [b"!<arch>\n"]
-    for name, data in members:
-        header = f"{name:<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(data):<10}`\n"
-        out += [header.encode(), data, b"\n" if len(data) % 2 else b""]
-    return b"".join(out)
-
-
 def write_deb(path: Path, data_tar: bytes, data_name: str = "data.tar.xz") -> Path:
-    control = tar_bytes({"./control": b"Package: libvirt-dev\n"})
-    path.write_bytes(
-        ar_bytes([("debian-binary", b"2.0\n"), ("control.tar.xz", control), (data_name, data_tar)])
-    )
+    path.write_bytes(deb_bytes(data_tar, data_name))
     return path
+
+
+def tar_bytes(members: dict[str, bytes], compression: str = "xz", symlinks: dict[str, str] | None = None) -> bytes:
+    links = {name: (tarfile.SYMTYPE, target) for name, target in (symlinks or {}).items()}
+    return archives.tar_bytes(members, compression, links, directories=("./",))
 
 
 def in_api_dir(name: str) -> bool:

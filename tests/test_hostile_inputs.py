@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from archives import API_DIR, DOC_DIR, deb_bytes, release_deb, tar_bytes
 from conftest import FIXTURES
 from httpserver import Reply
 
@@ -40,8 +41,6 @@ from kbgen.sourcetree import unpack_tarball
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW, OLD = FIXTURES / "release-new", FIXTURES / "release-old"
-API_DIR = "usr/share/libvirt/api"
-DOC_DIR = "usr/share/doc/libvirt-doc/html"
 POOL_DEB = "pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb"
 MB = 1024 * 1024
 
@@ -49,38 +48,8 @@ MB = 1024 * 1024
 # --- helpers ------------------------------------------------------------------------
 
 
-def tar_bytes(members: dict[str, bytes], compression: str = "xz", links: dict[str, tuple[bytes, str]] | None = None) -> bytes:
-    """A tarball of regular files, plus links: name -> (tarfile.SYMTYPE or LNKTYPE, target)."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=f"w:{compression}") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-        for name, (kind, target) in (links or {}).items():
-            info = tarfile.TarInfo(name)
-            info.type, info.linkname = kind, target
-            tar.addfile(info)
-    return buffer.getvalue()
-
-
-def ar_bytes(members: list[tuple[str, bytes]]) -> bytes:
-    out = [b"!<arch>\n"]
-    for name, data in members:
-        out += [f"{name:<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{len(data):<10}`\n".encode(), data, b"\n" if len(data) % 2 else b""]
-    return b"".join(out)
-
-
-def deb_bytes(data_tar: bytes, data_name: str = "data.tar.xz") -> bytes:
-    control = tar_bytes({"./control": b"Package: libvirt-dev\n"})
-    return ar_bytes([("debian-binary", b"2.0\n"), ("control.tar.xz", control), (data_name, data_tar)])
-
-
 def fixture_deb(release: Path = NEW) -> bytes:
-    """A .deb holding a fixture release's files where Debian's libvirt-dev and libvirt-doc put them."""
-    members = {f"./{API_DIR}/{p.name}": p.read_bytes() for p in sorted(release.glob("*.xml"))}
-    members[f"./{DOC_DIR}/hvsupport.html"] = (release / "hvsupport.html").read_bytes()
-    return deb_bytes(tar_bytes(members))
+    return release_deb(release)
 
 
 def sha256(data: bytes) -> str:

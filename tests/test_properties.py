@@ -14,10 +14,10 @@ exploration over a time budget is bench/fuzz.py's job.
 from __future__ import annotations
 
 import io
-import tarfile
 from pathlib import Path
 
 import pytest
+from archives import release_deb, tree_tarball
 from conftest import FIXTURES
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -349,20 +349,7 @@ def test_mutated_c_sources_give_an_answer_for_every_function(ops):
         assert check.function == function and check.reason
 
 
-def fixture_deb() -> bytes:
-    from test_hostile_inputs import fixture_deb as build
-
-    return build()
-
-
-def fixture_tarball() -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        tar.add(FIXTURES / "srctree" / "src", arcname="libvirt-1.0.0/src")
-    return buffer.getvalue()
-
-
-DEB, TARBALL = fixture_deb(), fixture_tarball()
+DEB, TARBALL = release_deb(FIXTURES / "release-new"), tree_tarball(FIXTURES / "srctree", "gz")
 
 
 @FAST

@@ -1,30 +1,20 @@
 """Source trees from tarballs and from the tags of a git clone; exact flag versions from a tag walk."""
 
-import io
 import json
 import shutil
 import subprocess
-import tarfile
 
 import pytest
 
 from kbgen.errors import InputError
 from kbgen.sources import Release, Source, merge_releases, releases_from_git
 from kbgen.sourcetree import release_tags, unpack_tarball
+from archives import tar_bytes, tree_tarball
 from conftest import FIXTURES, NEW, OLD, fixture_releases, local_resolver
 
 
-def add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    tar.addfile(info, io.BytesIO(data))
-
-
 def make_tarball(path, tree, extra=()):
-    with tarfile.open(path, "w:xz") as tar:
-        tar.add(tree / "src", arcname="libvirt-1.2.3/src")
-        for name, data in extra:
-            add_bytes(tar, name, data)
+    path.write_bytes(tree_tarball(tree, top="libvirt-1.2.3", extra=dict(extra)))
     return path
 
 
@@ -43,8 +33,7 @@ def test_tarball_keeps_only_the_sources_the_analysis_reads(tmp_path):
 
 def test_a_tarball_without_a_libvirt_tree_is_refused_and_leaves_nothing(tmp_path):
     tarball = tmp_path / "other-1.0.tar.xz"
-    with tarfile.open(tarball, "w:xz") as tar:
-        add_bytes(tar, "other-1.0/src/main.c", b"int main;")
+    tarball.write_bytes(tar_bytes({"other-1.0/src/main.c": b"int main;"}))
     with pytest.raises(InputError, match="not a libvirt source tree"):
         unpack_tarball(tarball, tmp_path / "tree")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other-1.0.tar.xz"]
