@@ -155,7 +155,8 @@ def kb_main(argv: list[str] | None = None) -> int:
 
 
 def _exit_status(command: str, answers, missing) -> int:
-    if missing or (command == "explain" and not answers[0]["findings"]):
+    empty = {"explain": "findings", "search": "results"}
+    if missing or (command in empty and not answers[0][empty[command]]):
         return EXIT_NOT_FOUND
     if command == "check" and any(a["works"] is not True for a in answers):
         return EXIT_WOULD_FAIL
@@ -185,8 +186,7 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
         if args.command == "show":
             return [query.show(conn, args.name)], []
         if args.command == "search":
-            answer = query.search(conn, args.pattern, max(1, args.limit))
-            return [answer], ([(args.pattern, [])] if not answer["results"] else [])
+            return [query.search(conn, args.pattern, max(1, args.limit))], []
         if args.command == "diff":
             return [query.diff(conn, args.old, args.new)], []
         return [query.drivers(conn, args.driver)], []

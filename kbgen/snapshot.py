@@ -41,8 +41,9 @@ def snapshot_database(cache_dir: Path, directory: Path | None = None) -> Path:
     """A SQLite knowledge base made from the snapshot, built on first use."""
     directory = directory or snapshot_dir()
     digest = hashlib.sha256()
-    for name in SCHEMA:
-        digest.update((directory / f"{name}.jsonl").read_bytes())
+    for name in SCHEMA:  # the files' size and time, not their content: `kb` reads nothing more than it needs
+        stat = (directory / f"{name}.jsonl").stat()
+        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     path = cache_dir / f"snapshot-{digest.hexdigest()[:16]}.sqlite"
     if not path.exists():
         write_database(path, read_snapshot(directory))
