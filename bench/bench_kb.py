@@ -70,7 +70,7 @@ def main() -> None:
 
 
 def load_manifest_text() -> str:
-    from kbgen.sources import default_manifest
+    from kbgen.inputs.manifest import default_manifest
 
     return default_manifest().read_text()
 

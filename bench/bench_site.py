@@ -13,8 +13,8 @@ import gzip
 import tempfile
 from pathlib import Path
 
-from kbgen.db import default_db_path
-from kbgen.site import render_site
+from kbgen.render.site import render_site
+from kbgen.store.reader import default_db_path
 
 HOME_FILES = ("index.html", "search-index.json", "assets/site.css", "assets/site.js")
 EXPLAIN_FILES = ("explain.html", "search-index.json", "explain-data.json", "assets/site.css", "assets/site.js", "assets/explain.js")

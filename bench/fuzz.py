@@ -120,12 +120,12 @@ class Target:
             sources.check(function)
 
     def _deb(self, data: bytes) -> None:
-        from kbgen.debian import deb_members
+        from kbgen.inputs.debian import deb_members
 
         deb_members(self._file("libvirt-dev.deb", data), lambda name: True)
 
     def _tarball(self, data: bytes) -> None:
-        from kbgen.sourcetree import unpack_tree
+        from kbgen.inputs.sourcetree import unpack_tree
 
         target = self.scratch / "tree"
         shutil.rmtree(target, ignore_errors=True)
@@ -197,14 +197,14 @@ def _atheris(name: str, seconds: float, scratch: Path, crashes: Crashes, timeout
     import atheris
 
     with atheris.instrument_imports(include=["kbgen"]):
-        import kbgen.debian
+        import kbgen.inputs.debian
+        import kbgen.inputs.sourcetree
         import kbgen.parse.apixml
         import kbgen.parse.checkflags
         import kbgen.parse.drivertable
         import kbgen.parse.hvsupport
         import kbgen.parse.protocol
         import kbgen.parse.symsfile
-        import kbgen.sourcetree
         import kbgen.versions  # noqa: F401
     target = Target(name, scratch)
     corpus = scratch / "corpus"

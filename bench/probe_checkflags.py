@@ -17,9 +17,9 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from kbgen.analysis import analyse_tree
 from kbgen.parse.apixml import parse_api_xml
 from kbgen.parse.checkflags import FlagCheck
+from kbgen.parse.tree import analyse_tree
 
 SHOWN_UNKNOWNS = 30
 EXAMPLE_API = "virDomainUndefineFlags"

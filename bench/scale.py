@@ -30,8 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth
 
-KB = "import sys; from kbgen.cli import kb_main; sys.exit(kb_main(sys.argv[1:]))"
-KBGEN = "import sys; from kbgen.build_cli import main; sys.exit(main(sys.argv[1:]))"
+KB = "import sys; from kbgen.cli.kb import main; sys.exit(main(sys.argv[1:]))"
+KBGEN = "import sys; from kbgen.cli.kbgen import main; sys.exit(main(sys.argv[1:]))"
 # Runs a command and reports its wall time and peak RSS (KiB on Linux) as JSON on stdout.
 MEASURE = """
 import json, resource, subprocess, sys, time

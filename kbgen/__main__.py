@@ -2,6 +2,6 @@
 
 import sys
 
-from kbgen.cli import kb_main
+from kbgen.cli.kb import main
 
-sys.exit(kb_main())
+sys.exit(main())

@@ -1,271 +1,105 @@
-"""Merge the parsed inputs of many releases into the knowledge base tables.
+"""`kbgen build` end to end: the phases in order.
 
-For every symbol `since` comes from, in order: its `version` attribute (newest
-release that has one), for a function hvsupport's Version column, otherwise
-the first ingested release that contains it, stored as an upper bound
-(`<= 7.0.0`). Each figure keeps the input file it came from. Wherever releases
-or sources disagree, a row goes into `disagreements`; nothing is resolved
-silently.
+inputs (resolve and fetch) -> parse (each release's files; each source tree, on
+every core, through the tree-facts cache) -> merge (facts and disagreements)
+-> store (written atomically, under a lock).
 """
 
 from __future__ import annotations
 
-import json
+import fcntl
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
 
-from kbgen.parse.apixml import ApiDocument, Symbol, parse_api_xml
-from kbgen.parse.hvsupport import SupportMatrix, parse_hvsupport
-from kbgen.sources import HVSUPPORT_NAME, SOURCE_TREE_NAME, InputFile
-from kbgen.versions import parse_version, version_key
+from kbgen import __version__
+from kbgen.errors import KbgenError
+from kbgen.inputs.manifest import Release
+from kbgen.inputs.sources import Resolver
+from kbgen.merge.releases import merge
+from kbgen.parse.release import ReleaseData, flag_apis, read_release
+from kbgen.parse.tree import TreeFacts, analyse_tree
+from kbgen.store.schema import SCHEMA_VERSION
+from kbgen.store.writer import remove_stale_temp_files, write_database
+from kbgen.treecache import TreeCache
+from kbgen.versions import version_key
 
 
 @dataclass
-class ReleaseData:
-    version: str
-    inputs: list[InputFile]
-    documents: list[tuple[ApiDocument, InputFile]] = field(default_factory=list)
-    matrix: tuple[SupportMatrix, InputFile] | None = None
-    tree: InputFile | None = None
-    suite: str | None = None
+class BuildReport:
+    path: Path
+    releases: list[str]
+    counts: dict[str, int]
+    disagreements: list[dict]
+    seconds: float
+    flag_coverage: tuple[str, int, int] | None  # (newest tree, flag masks determined, pairs) of (flag-taking API, driver)
+    trees_analysed: int = 0
+    trees_cached: int = 0
 
 
-def read_release(version: str, inputs: list[InputFile], suite: str | None = None) -> ReleaseData:
-    data = ReleaseData(version, inputs, suite=suite)
-    for f in inputs:
-        if f.name == HVSUPPORT_NAME:
-            data.matrix = (parse_hvsupport(f.path), f)
-        elif f.name == SOURCE_TREE_NAME:
-            data.tree = f
-        else:
-            data.documents.append((parse_api_xml(f.path), f))
-    return data
+def flag_coverage(checks: list[dict]) -> tuple[str, int, int] | None:
+    if not checks:
+        return None
+    newest = max({c["release"] for c in checks}, key=version_key)
+    in_newest = [c for c in checks if c["release"] == newest]
+    return newest, sum(1 for c in in_newest if c["known"]), len(in_newest)
 
 
-def merge(releases: list[ReleaseData]) -> dict[str, list[dict]]:
-    """The knowledge base as table name -> rows, ready for db.write_database."""
-    releases = sorted(releases, key=lambda r: parse_version(r.version))
-    merger = _Merger(releases)
-    return merger.tables()
+def build_tables(releases: list[Release], resolver: Resolver, say: Callable[[str], None] = lambda _: None,
+                 cache: TreeCache | None = None) -> dict[str, list[dict]]:
+    parsed = []
+    for release in sorted(releases, key=lambda r: version_key(r.version)):
+        files = resolver.release_inputs(release)
+        say(f"release {release.version}: {', '.join(f.name for f in files)}")
+        parsed.append(read_release(release.version, files, release.suite))
+    trees = analyse_trees(parsed, cache, say)
+    tables = merge(parsed, trees)
+    tables["meta"] = meta_rows(tables)
+    return tables
 
 
-def _origin(f: InputFile) -> str:
-    return f"{f.release}:{f.origin}"
+def analyse_trees(releases: list[ReleaseData], cache: TreeCache | None, say: Callable[[str], None]) -> list[TreeFacts]:
+    """The facts of every release's source tree: from the cache when it holds them, else analysed on every core."""
+    apis = flag_apis(releases)
+    jobs = {r.version: (r.version, r.tree.path, r.tree.origin, apis, r.tree.walk) for r in releases if r.tree}
+    facts: dict[str, TreeFacts] = {}
+    for r in releases:
+        if r.tree and cache is not None and (cached := cache.get(r.tree, apis, say)) is not None:
+            facts[r.version] = cached
+    todo = [job for version, job in jobs.items() if version not in facts]
+    if todo:
+        say(f"analysing {len(todo)} source tree(s): {', '.join(job[0] for job in todo)}")
+    for tree in _analyse_all(todo):
+        facts[tree.release] = tree
+        if cache is not None:
+            cache.put(next(r.tree for r in releases if r.version == tree.release), apis, tree)
+    return [facts[v] for v in jobs]
 
 
-class _Merger:
-    def __init__(self, releases: list[ReleaseData]):
-        self.releases = releases
-        self.disagreements: list[dict] = []
+def _analyse_all(jobs: list[tuple]) -> list[TreeFacts]:
+    """Each tree is independent and the work is CPU-bound: one process per core.
 
-    def disagree(self, subject: str, kind: str, detail: str, values: dict) -> None:
-        self.disagreements.append(
-            {"subject": subject, "kind": kind, "detail": detail, "values": json.dumps(values, sort_keys=True)}
-        )
-
-    def tables(self) -> dict[str, list[dict]]:
-        history = self._symbol_history()
-        matrix_rows = self._matrix_rows()
-        symbols = [self._symbol_row(name, seen, matrix_rows.get(name)) for name, seen in history.items()]
-        public = {row["name"] for row in symbols}
-        tables = {
-            "releases": self._release_rows(),
-            "inputs": self._input_rows(),
-            "symbols": symbols,
-            "flag_links": self._flag_links(history),
-            "driver_support": self._driver_rows(public),
-            "matrix_apis": [self._matrix_api_row(api, seen) for api, seen in matrix_rows.items()],
-            "disagreements": self.disagreements,
-        }
-        tables.update(self._tree_tables(tables, history))
-        return tables
-
-    # --- source trees ----------------------------------------------------------------
-
-    def _tree_tables(self, tables: dict[str, list[dict]], history) -> dict[str, list[dict]]:
-        trees = [r for r in self.releases if r.tree]
-        if not trees:
-            return {}
-        from kbgen.analysis import analyse_tree
-        from kbgen.merge_trees import tree_tables
-
-        flag_apis = {name for name, seen in history.items() if seen[-1][1].has_flags}
-        jobs = [(r.version, r.tree.path, r.tree.origin, flag_apis, r.tree.walk) for r in trees]
-        facts = _analyse_all(analyse_tree, jobs)
-        symbols = {row["name"]: row for row in tables["symbols"]}
-        drivers = {(row["api"], row["driver"]): row for row in tables["driver_support"]}
-        internal = {row["api"] for row in tables["matrix_apis"] if not row["linked"]}
-        flag_types: dict[str, set[str]] = {}
-        for link in tables["flag_links"]:
-            flag_types.setdefault(link["function"], set()).add(link["enum_type"])
-        matrices = {
-            r.version: {(c.api, c.driver): (c.since, c.removed) for c in r.matrix[0].cells}
-            for r in self.releases if r.matrix
-        }
-        return tree_tables(facts, symbols, drivers, flag_types, internal, matrices, self.disagree)
-
-    # --- releases and inputs ---------------------------------------------------
-
-    def _release_rows(self) -> list[dict]:
-        return [
-            {
-                "version": r.version,
-                "version_key": version_key(r.version),
-                "suite": r.suite,
-                "symbols": sum(len(doc.symbols) for doc, _ in r.documents),
-                "has_hvsupport": r.matrix is not None,
-                "has_source": r.tree is not None,
-            }
-            for r in self.releases
-        ]
-
-    def _input_rows(self) -> list[dict]:
-        return [
-            {"release": f.release, "name": f.name, "origin": f.origin, "sha256": f.sha256}
-            for r in self.releases
-            for f in r.inputs
-        ]
-
-    # --- symbols ---------------------------------------------------------------
-
-    def _symbol_history(self) -> dict[str, list[tuple[str, Symbol, InputFile]]]:
-        history: dict[str, list[tuple[str, Symbol, InputFile]]] = {}
-        for r in self.releases:
-            for doc, f in r.documents:
-                for sym in doc.symbols:
-                    history.setdefault(sym.name, []).append((r.version, sym, f))
-        newest = next((r.version for r in reversed(self.releases) if r.documents), None)
-        for name, seen in history.items():
-            if seen[-1][0] != newest:
-                self.disagree(name, "symbol-vanished", f"{name} is in {seen[-1][0]} but not in {newest}; libvirt never removes public symbols",
-                              {"last_seen": seen[-1][0], "newest": newest})
-        return dict(sorted(history.items()))
-
-    def _symbol_row(self, name: str, seen, matrix_seen) -> dict:
-        _, latest, _ = seen[-1]
-        self._check_stable(name, seen, "kind")
-        self._check_stable(name, seen, "module")
-        since, exact, source, origin = self._since(name, latest, seen, matrix_seen)
-        return {
-            "name": name,
-            "kind": latest.kind,
-            "module": latest.module,
-            "file": latest.file,
-            "enum_type": latest.enum_type,
-            "value": latest.value,
-            "has_flags": latest.has_flags,
-            "since": since,
-            "since_key": version_key(since),
-            "since_exact": exact,
-            "since_source": source,
-            "since_origin": origin,
-            "first_release": seen[0][0],
-            "last_release": seen[-1][0],
-        }
-
-    def _check_stable(self, name: str, seen, attr: str) -> None:
-        values = {rel: getattr(sym, attr) for rel, sym, _ in seen}
-        if len(set(values.values())) > 1:
-            self.disagree(name, f"{attr}-changed", f"{name}: {attr} differs between releases", values)
-
-    def _since(self, name: str, latest: Symbol, seen, matrix_seen) -> tuple[str, bool, str, str]:
-        attrs = {rel: (sym.version, f) for rel, sym, f in seen if sym.version}
-        matrix_version = _newest_matrix_version(matrix_seen) if latest.kind == "function" else None
-        if len({v for v, _ in attrs.values()}) > 1:
-            self.disagree(name, "version-changed", f"{name}: the version attribute differs between releases",
-                          {rel: v for rel, (v, _) in attrs.items()})
-        if attrs:
-            version, f = attrs[max(attrs, key=parse_version)]
-            if matrix_version and matrix_version[0] != version:
-                self.disagree(name, "xml-vs-hvsupport",
-                              f"{name}: API XML says {version}, hvsupport.html's Version column says {matrix_version[0]}",
-                              {"xml": version, "hvsupport": matrix_version[0]})
-            return version, True, "xml-version", _origin(f)
-        if matrix_version:
-            return matrix_version[0], True, "hvsupport", matrix_version[1]
-        first_rel, _, first_file = seen[0]
-        return first_rel, False, "first-seen", _origin(first_file)
-
-    @staticmethod
-    def _flag_links(history) -> list[dict]:
-        latest = [seen[-1][1] for seen in history.values()]
-        enum_types = {sym.enum_type for sym in latest if sym.enum_type}
-        return [
-            {"function": sym.name, "enum_type": ref}
-            for sym in latest
-            for ref in sym.flags_refs
-            if ref in enum_types
-        ]
-
-    # --- hvsupport ---------------------------------------------------------------
-
-    def _matrices(self):
-        return [(r.version, r.matrix[0], r.matrix[1]) for r in self.releases if r.matrix]
-
-    def _matrix_rows(self) -> dict[str, list]:
-        rows: dict[str, list] = {}
-        for rel, matrix, f in self._matrices():
-            for row in matrix.rows:
-                rows.setdefault(row.api, []).append((rel, row, f))
-        return rows
-
-    def _matrix_api_row(self, api: str, seen) -> dict:
-        rel, row, f = seen[-1]
-        return {
-            "api": api,
-            "driver_group": row.group,
-            "version": row.version,
-            "version_key": version_key(row.version) if row.version else None,
-            "linked": row.linked,
-            "origin": _origin(f),
-        }
-
-    def _driver_rows(self, public: set[str]) -> list[dict]:
-        cells: dict[tuple[str, str], list] = {}
-        for rel, matrix, f in self._matrices():
-            for cell in matrix.cells:
-                cells.setdefault((cell.api, cell.driver), []).append((rel, cell, f))
-        newest_matrix = self._matrices()[-1][0] if self._matrices() else None
-        rows = []
-        for (api, driver), seen in sorted(cells.items()):
-            self._check_driver_history(api, driver, seen, newest_matrix)
-            rel, cell, f = seen[-1]
-            rows.append({
-                "api": api,
-                "driver": driver,
-                "driver_group": cell.group,
-                "since": cell.since,
-                "since_key": version_key(cell.since),
-                "removed_in": cell.removed,
-                "removed_key": version_key(cell.removed) if cell.removed else None,
-                "public": api in public,
-                "origin": _origin(f),
-            })
-        return rows
-
-    def _check_driver_history(self, api: str, driver: str, seen, newest_matrix: str | None) -> None:
-        subject = f"{api} / {driver}"
-        sinces = {rel: cell.since for rel, cell, _ in seen}
-        if len(set(sinces.values())) > 1:
-            self.disagree(subject, "driver-since-changed", f"{subject}: hvsupport.html gives different versions across releases", sinces)
-        if seen[-1][0] != newest_matrix:
-            self.disagree(subject, "driver-vanished",
-                          f"{subject}: listed in hvsupport.html of {seen[-1][0]} but not in {newest_matrix}, with no removal version",
-                          {"last_seen": seen[-1][0], "newest": newest_matrix})
-
-
-def _analyse_all(analyse, jobs: list[tuple]) -> list:
-    """Analyse the trees on every core: each tree is independent and the work is CPU-bound."""
+    Works under every multiprocessing start method (fork, spawn, forkserver): workers
+    receive only picklable arguments and import what they need.
+    """
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
-        return [analyse(*job) for job in jobs]
-    with ProcessPoolExecutor(workers, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(analyse, *zip(*jobs)))
+        return [analyse_tree(*job) for job in jobs]
+    with ProcessPoolExecutor(workers, initializer=_end_with_build, initargs=(os.getpid(),)) as pool:
+        return list(pool.map(analyse_tree, *zip(*jobs)))
 
 
-def _end_with_parent(parent: int) -> None:
-    """A worker ends when the build is killed, instead of waiting on the pool's queue forever (Linux)."""
+def _end_with_build(build_pid: int) -> None:
+    """A worker ends when the build is killed, instead of waiting on the pool's queue forever (Linux).
+
+    Under forkserver the worker's parent is the fork server, not the build, so the
+    check is that the build process still exists.
+    """
     try:
         import ctypes
         import signal
@@ -273,13 +107,56 @@ def _end_with_parent(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:  # the build died before the line above ran
+    try:
+        os.kill(build_pid, 0)
+    except ProcessLookupError:  # the build died before the line above ran
         os._exit(1)
+    except PermissionError:
+        pass
 
 
-def _newest_matrix_version(matrix_seen) -> tuple[str, str] | None:
-    for _, row, f in reversed(matrix_seen or []):
-        if row.version:
-            return row.version, _origin(f)
-    return None
+def meta_rows(tables: dict[str, list[dict]]) -> list[dict]:
+    versions = [r["version"] for r in sorted(tables["releases"], key=lambda r: r["version_key"])]
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "kbgen_version": __version__,
+        "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "releases": " ".join(versions),
+        "newest_release": versions[-1],
+    }
+    return [{"key": k, "value": v} for k, v in meta.items()]
 
+
+def build_database(path: Path, releases: list[Release], resolver: Resolver, say: Callable[[str], None] = lambda _: None,
+                   cache: TreeCache | None = None) -> BuildReport:
+    start = time.monotonic()
+    with build_lock(path):
+        remove_stale_temp_files(path)  # left by builds that were killed while writing
+        tables = build_tables(releases, resolver, say, cache)
+        write_database(path, tables)
+    return BuildReport(
+        path=path,
+        releases=[r["version"] for r in tables["releases"]],
+        counts={name: len(rows) for name, rows in tables.items()},
+        disagreements=tables["disagreements"],
+        seconds=time.monotonic() - start,
+        flag_coverage=flag_coverage(tables.get("flag_checks", [])),
+        trees_analysed=cache.misses if cache else 0,
+        trees_cached=cache.hits if cache else 0,
+    )
+
+
+@contextmanager
+def build_lock(path: Path):
+    """One build per database at a time: a second one fails at once with a clear message."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(f".{path.name}.lock"), "w")
+    except OSError as err:
+        raise KbgenError(f"{path}: cannot create the knowledge base's directory or lock file ({err})") from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KbgenError(f"{path}: another kbgen build is writing this database; wait for it to finish") from None
+        yield

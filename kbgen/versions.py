@@ -19,7 +19,9 @@ def is_version(text: str) -> bool:
 
 def parse_version(text: str) -> "packaging.version.Version":  # noqa: F821
     """A libvirt version such as '0.9.4'; ValueError for anything else."""
-    from packaging.version import Version  # not at module level: `kb` needs only version_key
+    from packaging.version import (
+        Version,  # not at module level: `kb` needs only version_key
+    )
 
     return Version(_checked(text))
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixture_tree import materialize
 from httpserver import http_server, refused_url  # noqa: F401  (fixtures for every test module)
 
-from fixture_tree import materialize
-from kbgen.sources import Release, Resolver, Source
+from kbgen.inputs.manifest import Release, Source
+from kbgen.inputs.sources import Resolver
 
 FIXTURES = materialize()
 OLD, NEW = "7.0.0", "12.8.0"
@@ -30,14 +31,14 @@ def local_resolver(cache: Path) -> Resolver:
 
 @pytest.fixture(scope="session")
 def fixture_tables(tmp_path_factory):
-    from kbgen.pipeline import build_tables
+    from kbgen.build import build_tables
 
     return build_tables(fixture_releases(), local_resolver(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory, fixture_tables) -> Path:
-    from kbgen.db import write_database
+    from kbgen.store.writer import write_database
 
     path = tmp_path_factory.mktemp("db") / "kb.sqlite"
     write_database(path, fixture_tables)
@@ -47,7 +48,7 @@ def fixture_db(tmp_path_factory, fixture_tables) -> Path:
 @pytest.fixture
 def kb(fixture_db, capsys):
     """Run `kb --db FIXTURE ARGS...`; returns (exit status, stdout, stderr)."""
-    from kbgen.cli import kb_main
+    from kbgen.cli.kb import main as kb_main
 
     def run(*args):
         code = kb_main(["--db", str(fixture_db), *args])

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kbgen.db import write_database
+from kbgen.checks.registry import check_rows
+from kbgen.store.schema import SCHEMA_VERSION
+from kbgen.store.writer import write_database
 from kbgen.versions import version_key
 
 HOSTILE_NAME = "<script>alert(1)</script>"
@@ -176,7 +178,7 @@ SECTIONS = [
 def site_tables() -> dict[str, list[dict]]:
     return {
         "meta": [
-            {"key": "schema_version", "value": "1"},
+            {"key": "schema_version", "value": SCHEMA_VERSION},
             {"key": "kbgen_version", "value": "0.1.0"},
             {"key": "built_at", "value": BUILT_AT},
             {"key": "releases", "value": " ".join(RELEASES)},
@@ -203,6 +205,7 @@ def site_tables() -> dict[str, list[dict]]:
             "detail": "virDomainFDAssociate / lxc: hvsupport.html gives different versions across releases",
             "values": '{"11.3.0": "8.9.0", "9.0.0": "8.8.0"}',
         }],
+        "checks": check_rows(),
         "procedures": PROCEDURES,
         "implementations": IMPLEMENTATIONS,
         "flag_checks": FLAG_CHECKS,

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from kbgen.errors import InputError
 from kbgen.parse.apixml import parse_api_xml
-from conftest import FIXTURES
 
 
 def by_name(doc):

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import NEW, OLD, fixture_releases, local_resolver
 
 
@@ -28,7 +27,7 @@ def test_symbol_only_in_an_old_release_gets_an_upper_bound(fixture_tables):
 
 
 def test_function_without_version_attribute_falls_back_to_hvsupport(tmp_path):
-    from kbgen.pipeline import build_tables
+    from kbgen.build import build_tables
 
     tables = build_tables(fixture_releases()[:1], local_resolver(tmp_path))
     row = symbol(tables, "virDomainUndefineFlags")
@@ -53,7 +52,7 @@ def test_symbol_missing_from_the_newest_release_is_reported(fixture_tables):
 
 
 def test_no_other_disagreements(tmp_path):
-    from kbgen.pipeline import build_tables
+    from kbgen.build import build_tables
 
     tables = build_tables(fixture_releases(trees=False), local_resolver(tmp_path))
     kinds = sorted(d["kind"] for d in tables["disagreements"])
@@ -87,7 +86,7 @@ def test_inputs_are_recorded_with_checksums(fixture_tables):
 
 def test_a_release_without_api_xml_is_refused(tmp_path):
     from kbgen.errors import KbgenError
-    from kbgen.sources import Release, Source
+    from kbgen.inputs.manifest import Release, Source
 
     only_html = tmp_path / "only"
     only_html.mkdir()

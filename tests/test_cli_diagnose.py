@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kbgen.cli import kb_main
+from kbgen.cli.kb import main as kb_main
 
 
 def test_proc_maps_a_number_to_its_api_and_release(kb):

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from kbgen.cli import kb_main
+from kbgen.cli.kb import main as kb_main
 
 
 def test_since_a_function_shows_drivers_flags_and_source(kb):
@@ -184,7 +184,7 @@ def test_usage_error_exits_2(capsys):
 
 
 def run_kb_process(fixture_db, *args, env=None, tty=False):
-    cmd = [sys.executable, "-c", "import sys; from kbgen.cli import kb_main; sys.exit(kb_main(sys.argv[1:]))", "--db", str(fixture_db), *args]
+    cmd = [sys.executable, "-c", "import sys; from kbgen.cli.kb import main; sys.exit(main(sys.argv[1:]))", "--db", str(fixture_db), *args]
     env = {**os.environ, **(env or {})}
     if not tty:
         return subprocess.run(cmd, capture_output=True, text=True, env=env).stdout
@@ -206,7 +206,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(fixture_db):
 
 def test_query_path_imports_no_heavy_library(fixture_db):
     code = (
-        "import sys; from kbgen.cli import kb_main; kb_main(['--db', sys.argv[1], 'show', 'virDomainUndefineFlags']);"
+        "import sys; from kbgen.cli.kb import main; main(['--db', sys.argv[1], 'show', 'virDomainUndefineFlags']);"
         "heavy = {'lxml', 'requests', 'jinja2', 'sqlite_utils', 'packaging'};"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)"
     )
@@ -221,7 +221,7 @@ def test_version_flag(capsys):
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(fixture_db):
-    code = "import sys; from kbgen.cli import kb_main; sys.exit(kb_main(sys.argv[1:]))"
+    code = "import sys; from kbgen.cli.kb import main; sys.exit(main(sys.argv[1:]))"
     many = ["virDomainUndefineFlags"] * 3000  # megabytes of output: far more than a pipe holds
     proc = subprocess.Popen([sys.executable, "-c", code, "--db", str(fixture_db), "since", "--json", *many],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})

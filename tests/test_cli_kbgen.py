@@ -4,11 +4,11 @@ import json
 import sqlite3
 
 import pytest
-
-from kbgen.build_cli import main
-from kbgen.parse.packages_index import parse_packages_index, upstream_version
-from kbgen.pipeline import build_lock
 from conftest import FIXTURES
+
+from kbgen.build import build_lock
+from kbgen.cli.kbgen import main
+from kbgen.parse.packages_index import parse_packages_index, upstream_version
 
 
 def inputs(old=FIXTURES / "release-old", new=FIXTURES / "release-new"):
@@ -105,7 +105,7 @@ def test_a_second_build_of_the_same_database_fails_at_once(env, capsys):
 def test_refresh_writes_a_snapshot(env, capsys):
     out = env / "snap"
     assert main(["refresh", "-q", "--snapshot-dir", str(out), *inputs()]) == 0
-    from kbgen.db import SCHEMA
+    from kbgen.store.schema import SCHEMA
 
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{table}.jsonl" for table in SCHEMA)
 

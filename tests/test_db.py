@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from kbgen.db import SCHEMA, open_database, write_database
 from kbgen.errors import KbgenError
+from kbgen.store.reader import open_database
+from kbgen.store.schema import SCHEMA
+from kbgen.store.writer import write_database
 
 DOC = Path(__file__).parent.parent / "docs" / "schema.md"
 

@@ -8,8 +8,8 @@ import pytest
 import requests
 from archives import ar_bytes, deb_bytes
 
-from kbgen.debian import MIRROR_ENV, apt_mirrors, deb_members, find_mirror
 from kbgen.errors import InputError, KbgenError
+from kbgen.inputs.debian import MIRROR_ENV, apt_mirrors, deb_members, find_mirror
 
 API_XML = "usr/share/libvirt/api/libvirt-api.xml"
 QEMU_XML = "usr/share/libvirt/api/libvirt-qemu-api.xml"

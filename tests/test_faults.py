@@ -1,6 +1,6 @@
 """Faults during `kbgen build`: killed at any moment, two builds at once, a full disk.
 
-Each build runs as a real process (`python -c "from kbgen.build_cli import main ..."`)
+Each build runs as a real process (`python -c "from kbgen.cli.kbgen import main ..."`)
 over the fixture releases and their source trees. Whatever happens to it, the
 previous knowledge base stays byte for byte what it was (or, when the build got
 as far as its final rename, is the complete new one), `kb` keeps answering from
@@ -24,12 +24,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from kbgen.build_cli import main as kbgen_main
-from kbgen.cli import kb_main
-from kbgen.db import SCHEMA, remove_stale_temp_files
+from kbgen.cli.kb import main as kb_main
+from kbgen.cli.kbgen import main as kbgen_main
+from kbgen.store.schema import SCHEMA
+from kbgen.store.writer import remove_stale_temp_files
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = [sys.executable, "-c", "from kbgen.build_cli import main; import sys; sys.exit(main(sys.argv[1:]))", "build"]
+BUILD = [sys.executable, "-c", "from kbgen.cli.kbgen import main; import sys; sys.exit(main(sys.argv[1:]))", "build"]
 WITH_TREES = ["--input", f"7.0.0={FIXTURES / 'release-old'}", "--input", f"7.0.0={FIXTURES / 'srctree-old'}",
               "--input", f"12.8.0={FIXTURES / 'release-new'}", "--input", f"12.8.0={FIXTURES / 'srctree'}"]
 WITHOUT_TREES = ["--input", f"7.0.0={FIXTURES / 'release-old'}", "--input", f"12.8.0={FIXTURES / 'release-new'}"]
@@ -47,9 +48,10 @@ def build_in_process(db: Path, inputs: list[str] = WITHOUT_TREES) -> None:
 
 
 def start_build(db: Path, inputs: list[str] = WITH_TREES) -> subprocess.Popen:
-    """A build in its own process group; stderr to a file (a killed build's workers may keep pipes open)."""
+    """A build in its own process group that analyses its trees again (not from the tree-facts cache);
+    stderr to a file (a killed build's workers may keep pipes open)."""
     err = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed with the test, after the build is reaped
-    proc = subprocess.Popen([*BUILD, *build_args(db, inputs)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True,
+    proc = subprocess.Popen([*BUILD, *build_args(db, inputs), "--reanalyse"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True,
                             start_new_session=True)
     proc.err_file = err
     return proc

@@ -7,7 +7,7 @@ import pytest
 from httpserver import Reply
 
 from kbgen.errors import FetchError
-from kbgen.fetch import Fetcher
+from kbgen.inputs.http import Fetcher
 from kbgen.paths import default_cache_dir
 
 BODY = b"<api name='libvirt'/>\n"

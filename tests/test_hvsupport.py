@@ -1,8 +1,8 @@
 import pytest
+from conftest import FIXTURES
 
 from kbgen.errors import InputError
 from kbgen.parse.hvsupport import group_name, parse_hvsupport
-from conftest import FIXTURES
 
 
 def cells(matrix):

@@ -9,20 +9,21 @@ import json
 import pytest
 from lxml import etree
 
-from kbgen.cli import kb_main
-from kbgen.db import open_database
+from kbgen.build import build_database
+from kbgen.cli.kb import main as kb_main
+from kbgen.inputs.manifest import load_manifest
+from kbgen.inputs.sources import API_XML_NAMES
 from kbgen.paths import default_cache_dir
-from kbgen.pipeline import build_database
-from kbgen.sources import API_XML_NAMES, load_manifest
+from kbgen.store.reader import open_database
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    from kbgen.debian import find_mirror
-    from kbgen.fetch import Fetcher
-    from kbgen.sources import Resolver
+    from kbgen.inputs.debian import find_mirror
+    from kbgen.inputs.http import Fetcher
+    from kbgen.inputs.sources import Resolver
 
     cache = default_cache_dir()
     resolver = Resolver(Fetcher(cache, progress=False), cache, find_mirror)

@@ -1,8 +1,9 @@
 """Merging source-tree facts: flag constants defined as other constants, and the page generator's derived rows."""
 
-from kbgen.analysis import TreeFacts
-from kbgen.merge_trees import FlagAliases, table_support
+from kbgen.checks.source_vs_hvsupport import table_support
+from kbgen.merge.trees import FlagAliases
 from kbgen.parse.drivertable import TableEntry
+from kbgen.parse.tree import TreeFacts
 
 
 def enum(value, enum_type):

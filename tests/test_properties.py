@@ -23,15 +23,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
 
-from kbgen.debian import deb_members
 from kbgen.errors import InputError, KbgenError
+from kbgen.inputs.debian import deb_members
+from kbgen.inputs.sourcetree import unpack_tree
 from kbgen.parse.apixml import SYMBOL_KINDS, parse_api_xml
 from kbgen.parse.checkflags import CSources
 from kbgen.parse.drivertable import parse_driver_fields, parse_driver_tables
 from kbgen.parse.hvsupport import parse_hvsupport
 from kbgen.parse.protocol import parse_protocol
 from kbgen.parse.symsfile import parse_syms
-from kbgen.sourcetree import unpack_tree
 from kbgen.versions import is_version, key_version, parse_version, version_key
 
 FAST = settings(max_examples=60, deadline=2000, derandomize=True, database=None,

@@ -12,9 +12,9 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from site_fixture import BUILT_AT, HOSTILE_NAME, SYMBOLS, write_site_db
 
-from kbgen import site as site_module
 from kbgen.errors import KbgenError
-from kbgen.site import SITE_MARKER, render_site, search_index, slug
+from kbgen.render import site as site_module
+from kbgen.render.site import SITE_MARKER, render_site, search_index, slug
 
 
 class Page(HTMLParser):

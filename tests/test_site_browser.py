@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from site_fixture import HOSTILE_NAME, write_site_db
 
-from kbgen.site import render_site
+from kbgen.render.site import render_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

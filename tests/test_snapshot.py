@@ -7,7 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-from kbgen.snapshot import read_snapshot, snapshot_database, snapshot_dir, write_snapshot
+from kbgen.store.snapshot import (
+    read_snapshot,
+    snapshot_database,
+    snapshot_dir,
+    write_snapshot,
+)
 
 ROOT = Path(__file__).parent.parent
 

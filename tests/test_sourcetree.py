@@ -5,12 +5,12 @@ import shutil
 import subprocess
 
 import pytest
-
-from kbgen.errors import InputError
-from kbgen.sources import Release, Source, merge_releases, releases_from_git
-from kbgen.sourcetree import release_tags, unpack_tarball
 from archives import tar_bytes, tree_tarball
 from conftest import FIXTURES, NEW, OLD, fixture_releases, local_resolver
+
+from kbgen.errors import InputError
+from kbgen.inputs.manifest import Release, Source, merge_releases, releases_from_git
+from kbgen.inputs.sourcetree import release_tags, unpack_tarball
 
 
 def make_tarball(path, tree, extra=()):
@@ -80,7 +80,7 @@ def test_a_tag_is_read_without_a_checkout(clone, tmp_path):
 
 
 def test_a_walk_over_every_tag_makes_flag_versions_exact(clone, tmp_path):
-    from kbgen.pipeline import build_tables
+    from kbgen.build import build_tables
 
     releases = merge_releases(fixture_releases(trees=False), releases_from_git(clone))
     assert [r.version for r in releases] == [OLD, NEW, "7.0.1"]
@@ -92,7 +92,7 @@ def test_a_walk_over_every_tag_makes_flag_versions_exact(clone, tmp_path):
 
 
 def test_single_tags_named_in_a_manifest_are_not_a_walk(clone, tmp_path):
-    from kbgen.pipeline import build_tables
+    from kbgen.build import build_tables
 
     tags = [Release("7.0.0", (Source("git", f"{clone}#v7.0.0"),)), Release("7.0.1", (Source("git", f"{clone}#v7.0.1"),))]
     tables = build_tables(merge_releases(fixture_releases(trees=False), tags), local_resolver(tmp_path / "cache"))
@@ -101,7 +101,7 @@ def test_single_tags_named_in_a_manifest_are_not_a_walk(clone, tmp_path):
 
 
 def test_kbgen_build_with_git(clone, tmp_path, monkeypatch, capsys):
-    from kbgen.build_cli import main
+    from kbgen.cli.kbgen import main
 
     monkeypatch.setenv("KBGEN_CACHE_DIR", str(tmp_path / "cache"))
     db = tmp_path / "kb.sqlite"
@@ -111,7 +111,7 @@ def test_kbgen_build_with_git(clone, tmp_path, monkeypatch, capsys):
 
 
 def test_a_missing_clone_is_a_clear_error(tmp_path, capsys):
-    from kbgen.build_cli import main
+    from kbgen.cli.kbgen import main
 
     assert main(["build", "-q", "--db", str(tmp_path / "kb.sqlite"), "--git", str(tmp_path / "nowhere")]) == 2
     assert "git tag --list" in capsys.readouterr().err

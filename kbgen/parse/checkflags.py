@@ -10,10 +10,9 @@ Whatever cannot be read with certainty is reported as unknown, with the reason.
 
 from __future__ import annotations
 
-from collections import ChainMap
-
 import bisect
 import re
+from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 

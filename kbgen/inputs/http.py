@@ -8,15 +8,12 @@ sha256 of the body.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import re
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 from urllib.parse import unquote, urlsplit
@@ -24,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 import requests
 
 from kbgen import __version__
+from kbgen.atomic import atomic_write, publish, temp_file
 from kbgen.errors import FetchError
 
 CHUNK_SIZE = 64 * 1024
@@ -85,10 +83,7 @@ class _CacheEntry:
         return _file_sha256(self.path)
 
     def write_meta(self, meta: dict[str, str | None]) -> None:
-        with _temp_file(self.dir) as (out, tmp):
-            out.write(json.dumps(meta, indent=2).encode() + b"\n")
-            _sync(out)
-            os.replace(tmp, self.meta_path)
+        atomic_write(self.meta_path, json.dumps(meta, indent=2).encode() + b"\n")
 
 
 class Fetcher:
@@ -215,7 +210,7 @@ class Fetcher:
         entry.dir.mkdir(parents=True, exist_ok=True)
         declared = response.headers.get("Content-Length")
         total = int(declared) if declared and declared.isdigit() else None
-        with _temp_file(entry.dir) as (out, tmp):
+        with temp_file(entry.dir) as (out, tmp):
             digest, size = self._copy_body(response, out, total, _basename(url))
             # urllib3 2 raises on a short body itself; urllib3 1.26 does not.
             if total is not None and size < total:
@@ -224,8 +219,7 @@ class Fetcher:
                 raise FetchError(
                     f"checksum mismatch for {url}: expected sha256 {expected}, got {digest}"
                 )
-            _sync(out)
-            os.replace(tmp, entry.path)
+            publish(out, tmp, entry.path)
         entry.write_meta(
             {
                 "url": url,
@@ -332,20 +326,3 @@ def _file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(CHUNK_SIZE), b""):
             hasher.update(chunk)
     return hasher.hexdigest()
-
-
-def _sync(out: IO[bytes]) -> None:
-    out.flush()
-    os.fsync(out.fileno())
-
-
-@contextlib.contextmanager
-def _temp_file(directory: Path) -> Iterator[tuple[IO[bytes], str]]:
-    """A temp file in directory, removed on exit unless it was moved into place."""
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out, tmp
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)

@@ -26,10 +26,10 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from kbgen import query
-from kbgen.db import open_database
+from kbgen.answers import query
 from kbgen.errors import KbgenError
 from kbgen.paths import committed_dir
+from kbgen.store.reader import open_database
 from kbgen.versions import version_key
 
 SITE_MARKER = ".kbgen-site"

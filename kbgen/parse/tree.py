@@ -6,12 +6,18 @@ to hand them and joins their results into TreeFacts for the merge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kbgen.errors import InputError
 from kbgen.parse.checkflags import CSources, FlagCheck
-from kbgen.parse.drivertable import DRIVER_HEADERS, TableEntry, is_driver_source, parse_driver_fields, parse_driver_tables
+from kbgen.parse.drivertable import (
+    DRIVER_HEADERS,
+    TableEntry,
+    is_driver_source,
+    parse_driver_fields,
+    parse_driver_tables,
+)
 from kbgen.parse.protocol import PROTOCOL_FILES, Procedure, parse_protocol
 from kbgen.parse.symsfile import SYMS_FILES, SymsSection, parse_syms
 
@@ -83,3 +89,34 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
+
+
+# --- the facts as plain data, for the tree-facts cache -----------------------------------------
+
+
+def facts_to_data(facts: TreeFacts) -> dict:
+    return {
+        "release": facts.release, "origin": facts.origin, "walk": facts.walk,
+        "procedures": [asdict(p) for p in facts.procedures],
+        "sections": [asdict(s) for s in facts.sections],
+        "fields": facts.fields,
+        "entries": [asdict(e) for e in facts.entries],
+        "checks": [[api, driver, asdict(check)] for (api, driver), check in facts.checks.items()],
+    }
+
+
+def facts_from_data(data: dict) -> TreeFacts:
+    """The inverse of facts_to_data; KeyError or TypeError when the data is not what it wrote."""
+    return TreeFacts(
+        release=data["release"], origin=data["origin"], walk=data["walk"],
+        procedures=[Procedure(**p) for p in data["procedures"]],
+        sections=[SymsSection(**{**s, "symbols": tuple(s["symbols"])}) for s in data["sections"]],
+        fields=dict(data["fields"]),
+        entries=[TableEntry(**e) for e in data["entries"]],
+        checks={(api, driver): _check(c) for api, driver, c in data["checks"]},
+    )
+
+
+def _check(c: dict) -> FlagCheck:
+    flags = tuple(c["flags"]) if c["flags"] is not None else None
+    return FlagCheck(function=c["function"], flags=flags, via=tuple(c["via"]), reason=c["reason"])

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kbgen import __version__
-from kbgen.cli import EXIT_OK, fail, print_json, quiet_broken_pipe
+from kbgen.cli.console import EXIT_OK, fail, print_json, quiet_broken_pipe
 from kbgen.errors import KbgenError
 
 KBGEN_EPILOG = """\
@@ -77,6 +77,8 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
     p.add_argument("--offline", action="store_true", help="use only what is in the cache; say what is missing")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
+    p.add_argument("--reanalyse", action="store_true",
+                   help="analyse every source tree again instead of reading its facts from the tree-facts cache (which is then refreshed)")
 
 
 @quiet_broken_pipe
@@ -96,19 +98,34 @@ def _say(args):
     return (lambda _: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
 
 
-def _resolver(args):
-    from kbgen.debian import find_mirror
-    from kbgen.fetch import Fetcher
+def _cache_dir(args) -> Path:
     from kbgen.paths import default_cache_dir
-    from kbgen.sources import Resolver
 
-    cache = args.cache_dir or default_cache_dir()
-    fetcher = Fetcher(cache, offline=args.offline, progress=None if not args.quiet else False, warn=_say(args))
-    return Resolver(fetcher, cache, find_mirror)
+    return args.cache_dir or default_cache_dir()
+
+
+def _resolver(args):
+    from kbgen.inputs.debian import find_mirror
+    from kbgen.inputs.http import Fetcher
+    from kbgen.inputs.sources import Resolver
+
+    fetcher = Fetcher(_cache_dir(args), offline=args.offline, progress=None if not args.quiet else False, warn=_say(args))
+    return Resolver(fetcher, _cache_dir(args), find_mirror)
+
+
+def _tree_cache(args):
+    from kbgen.treecache import TreeCache
+
+    return TreeCache(_cache_dir(args) / "tree-facts", read=not args.reanalyse)
 
 
 def _releases(args):
-    from kbgen.sources import load_manifest, merge_releases, releases_from_git, releases_from_specs
+    from kbgen.inputs.manifest import (
+        load_manifest,
+        merge_releases,
+        releases_from_git,
+        releases_from_specs,
+    )
 
     named = releases_from_specs(args.input) if args.input else load_manifest(args.manifest)
     return merge_releases(named, releases_from_git(args.git, args.tags)) if args.git else named
@@ -126,13 +143,13 @@ def _cmd_fetch(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from kbgen.db import default_db_path
+    from kbgen.build import build_database
     from kbgen.errors import FetchError
-    from kbgen.pipeline import build_database
+    from kbgen.store.reader import default_db_path
 
     path = Path(args.db or default_db_path())
     try:
-        report = build_database(path, _releases(args), _resolver(args), _say(args))
+        report = build_database(path, _releases(args), _resolver(args), _say(args), _tree_cache(args))
     except FetchError as err:
         if not args.or_snapshot:
             raise
@@ -142,8 +159,8 @@ def _cmd_build(args) -> int:
 
 
 def _install_snapshot(path: Path, err: Exception) -> int:
-    from kbgen.db import write_database
-    from kbgen.snapshot import read_snapshot, snapshot_dir
+    from kbgen.store.snapshot import read_snapshot, snapshot_dir
+    from kbgen.store.writer import write_database
 
     print(f"kbgen build: {err}", file=sys.stderr)
     write_database(path, read_snapshot(snapshot_dir()))
@@ -152,11 +169,11 @@ def _install_snapshot(path: Path, err: Exception) -> int:
 
 
 def _cmd_refresh(args) -> int:
-    from kbgen.db import write_database
-    from kbgen.pipeline import build_tables
-    from kbgen.snapshot import snapshot_dir, write_snapshot
+    from kbgen.build import build_tables
+    from kbgen.store.snapshot import snapshot_dir, write_snapshot
+    from kbgen.store.writer import write_database
 
-    tables = build_tables(_releases(args), _resolver(args), _say(args))
+    tables = build_tables(_releases(args), _resolver(args), _say(args), _tree_cache(args))
     target = args.snapshot_dir or snapshot_dir()
     write_snapshot(tables, target)
     print(f"snapshot written to {target}: " + ", ".join(f"{k} {len(v)}" for k, v in tables.items()), file=sys.stderr)
@@ -173,11 +190,14 @@ def _print_report(args, report) -> None:
         print_json({
             "database": str(report.path), "releases": report.releases, "counts": report.counts,
             "disagreements": report.disagreements, "seconds": round(report.seconds, 3),
-            "flag_coverage": dict(zip(("tree", "determined", "pairs"), report.flag_coverage)) if report.flag_coverage else None,
+            "flag_coverage": dict(zip(("tree", "determined", "pairs"), report.flag_coverage, strict=True)) if report.flag_coverage else None,
+            "trees": {"analysed": report.trees_analysed, "from_cache": report.trees_cached},
         })
         return
     counts = report.counts
     print(f"built {report.path} in {report.seconds:.1f} s from releases {', '.join(report.releases)}")
+    if report.trees_analysed or report.trees_cached:
+        print(f"  source trees: {report.trees_analysed} analysed, {report.trees_cached} from the tree-facts cache")
     print(f"  {counts['symbols']} symbols, {counts['flag_links']} function-flag links, "
           f"{counts['driver_support']} driver support entries, {counts['matrix_apis']} hvsupport rows")
     if report.flag_coverage:
@@ -197,8 +217,8 @@ def _print_report(args, report) -> None:
 
 
 def _cmd_site(args) -> int:
-    from kbgen.db import default_db_path
-    from kbgen.site import render_site
+    from kbgen.render.site import render_site
+    from kbgen.store.reader import default_db_path
 
     report = render_site(Path(args.db or default_db_path()), args.out, base_url=args.base_url)
     summary = {"out": str(report.out), "pages": report.pages, "bytes": report.bytes_total, "seconds": report.seconds}

@@ -1,46 +1,25 @@
-"""The source manifest (data/releases.toml) and the input files each source yields.
+"""Resolving a release's sources into the input files kbgen reads.
 
-A release is a libvirt version plus sources. A source is a Debian package on the
-mirror, a URL, or a local path (file, directory or .deb). Resolving a source
-gives InputFiles: the files kbgen knows by name, each with the place it came
+Resolving a source (see manifest.py) gives InputFiles: the files kbgen knows by name, each with the place it came
 from, so that every figure in the database traces back to a file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from kbgen.atomic import atomic_write
 from kbgen.errors import InputError, KbgenError
-from kbgen.paths import committed_dir
-from kbgen.sourcetree import is_source_tree, is_tarball, unpack_tarball
-from kbgen.versions import is_version
+from kbgen.inputs.manifest import Release, Source
+from kbgen.inputs.sourcetree import is_source_tree, is_tarball, unpack_tarball
 
 API_XML_NAMES = ("libvirt-api.xml", "libvirt-qemu-api.xml", "libvirt-lxc-api.xml", "libvirt-admin-api.xml")
 HVSUPPORT_NAME = "hvsupport.html"
 SOURCE_TREE_NAME = "source-tree"  # an InputFile whose path is a directory holding src/
 INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME)
-SOURCE_KINDS = ("pool", "url", "path", "git")
-
-
-@dataclass(frozen=True)
-class Source:
-    kind: str
-    location: str
-    sha256: str | None = None
-    walk: bool = False  # a git tag read as part of a walk over every release tag of its clone
-
-
-@dataclass(frozen=True)
-class Release:
-    version: str
-    sources: tuple[Source, ...]
-    suite: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,79 +30,6 @@ class InputFile:
     origin: str
     sha256: str
     walk: str | None = None  # the clone, for a tree read in a walk over all its release tags
-
-
-def default_manifest() -> Path:
-    return committed_dir("data") / "releases.toml"
-
-
-def load_manifest(path: Path | None = None) -> list[Release]:
-    path = path or default_manifest()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError(path, f"cannot read the manifest: {err.strerror or err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(path, f"not valid TOML: {err}") from None
-    entries = data.get("release")
-    if not isinstance(entries, list) or not entries:
-        raise InputError(path, "no [[release]] entries")
-    releases = [_release(path, entry) for entry in entries]
-    versions = [r.version for r in releases]
-    if len(set(versions)) != len(versions):
-        raise InputError(path, "a release is listed twice")
-    return releases
-
-
-def _release(path: Path, entry: dict) -> Release:
-    version = entry.get("version")
-    if not isinstance(version, str) or not is_version(version):
-        raise InputError(path, f"release version {version!r} is not a libvirt version")
-    sources = entry.get("sources")
-    if not isinstance(sources, list) or not sources:
-        raise InputError(path, f"release {version} has no sources")
-    return Release(version, tuple(_source(path, version, s) for s in sources), entry.get("suite"))
-
-
-def _source(path: Path, version: str, entry) -> Source:
-    kinds = [k for k in SOURCE_KINDS if isinstance(entry, dict) and k in entry]
-    if len(kinds) != 1:
-        raise InputError(path, f"release {version}: each source needs exactly one of {', '.join(SOURCE_KINDS)}: {entry!r}")
-    return Source(kinds[0], str(entry[kinds[0]]), entry.get("sha256"))
-
-
-def parse_input_spec(spec: str) -> tuple[str, Source]:
-    """'12.8.0=/usr/share/libvirt/api' or '12.8.0=https://.../hvsupport.html' -> (version, Source)."""
-    version, sep, location = spec.partition("=")
-    if not sep or not is_version(version) or not location:
-        raise KbgenError(f"--input {spec!r}: expected VERSION=PATH-OR-URL, e.g. 12.8.0=/usr/share/libvirt/api")
-    kind = "url" if location.startswith(("http://", "https://")) else "path"
-    return version, Source(kind, location)
-
-
-def releases_from_specs(specs: list[str]) -> list[Release]:
-    grouped: dict[str, list[Source]] = {}
-    for spec in specs:
-        version, source = parse_input_spec(spec)
-        grouped.setdefault(version, []).append(source)
-    return [Release(v, tuple(s)) for v, s in grouped.items()]
-
-
-def releases_from_git(repo: Path, pattern: str = "v*") -> list[Release]:
-    """One source-tree-only release per release tag of a libvirt clone."""
-    from kbgen.sourcetree import release_tags
-
-    return [Release(version, (Source("git", f"{repo}#{tag}", walk=pattern == "v*"),)) for version, tag in release_tags(repo, pattern)]
-
-
-def merge_releases(*groups: list[Release]) -> list[Release]:
-    """Releases of the same version from several places become one release with all their sources."""
-    merged: dict[str, list[Source]] = {}
-    suites: dict[str, str | None] = {}
-    for release in (r for group in groups for r in group):
-        merged.setdefault(release.version, []).extend(release.sources)
-        suites[release.version] = suites.get(release.version) or release.suite
-    return [Release(v, tuple(s), suites[v]) for v, s in merged.items()]
 
 
 class Resolver:
@@ -183,7 +89,7 @@ class Resolver:
         return [self._input(version, path, origin)]
 
     def _git_tag(self, version: str, source: Source) -> InputFile:
-        from kbgen.sourcetree import tag_commit, unpack_git_tag
+        from kbgen.inputs.sourcetree import tag_commit, unpack_git_tag
 
         repo, _, tag = source.location.rpartition("#")
         commit = tag_commit(Path(repo), tag)
@@ -191,7 +97,7 @@ class Resolver:
         return InputFile(version, SOURCE_TREE_NAME, tree, f"{Path(repo).name}@{tag}", commit, repo if source.walk else None)
 
     def _deb(self, version: str, deb: Path, origin: str) -> list[InputFile]:
-        from kbgen.debian import deb_members
+        from kbgen.inputs.debian import deb_members
 
         target = self.cache_dir / "extracted" / _sha256(deb)
         marker = target / ".members"  # written last: its presence means the unpacking finished
@@ -214,17 +120,6 @@ def _unpack(target: Path, members: dict[str, bytes]) -> None:
     for member, data in members.items():
         atomic_write(target / PurePosixPath(member).name, data)
     atomic_write(target / ".members", "\n".join(sorted(members)).encode())
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _sha256(path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from kbgen import query
+from kbgen.answers import query
 from kbgen.versions import is_version, key_version, version_key
 
 PATTERNS = {

@@ -11,8 +11,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from kbgen.db import SCHEMA, write_database
 from kbgen.paths import committed_dir
+from kbgen.store.schema import SCHEMA
+from kbgen.store.writer import write_database
 
 
 def snapshot_dir() -> Path:

@@ -2,7 +2,7 @@
 
 Exit status: 0 answered, 1 not found, 2 usage or database error, 3 `kb check`
 found a name that would fail. Only the standard library is imported on this
-path (start-up time is part of the product); `kbgen` lives in build_cli.py.
+path (start-up time is part of the product); `kbgen` lives in cli/kbgen.py.
 """
 
 from __future__ import annotations
@@ -13,10 +13,15 @@ import sqlite3
 import sys
 
 from kbgen import __version__
+from kbgen.cli.console import (
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_WOULD_FAIL,
+    fail,
+    print_json,
+    quiet_broken_pipe,
+)
 from kbgen.errors import KbgenError
-
-EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL = 0, 1, 2, 3
-EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE
 
 KB_EPILOG = """\
 examples:
@@ -109,25 +114,11 @@ def kb_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def quiet_broken_pipe(main):
-    """`kb ... | head` ends quietly, as other command-line tools do (without importing signal)."""
-
-    def run(argv: list[str] | None = None) -> int:
-        try:
-            code = main(argv)
-            sys.stdout.flush()  # a pipe closed early fails here, inside the try, not at interpreter exit
-            return code
-        except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return EXIT_BROKEN_PIPE
-
-    return run
-
-
 @quiet_broken_pipe
-def kb_main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = kb_parser().parse_args(argv)
-    from kbgen import query, text
+    from kbgen.answers import query
+    from kbgen.render import text
 
     try:
         conn = _open(args.db)
@@ -179,7 +170,7 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
         if args.command == "proc":
             return [query.proc(conn, args.number, args.protocol)], []
         if args.command == "explain":
-            from kbgen.diagnose import explain
+            from kbgen.answers.diagnose import explain
 
             text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
             return [{"findings": explain(conn, text)}], []
@@ -196,32 +187,20 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
 
 def _each(args, conn, query, name: str) -> dict:
     if args.command == "check":
-        from kbgen.diagnose import check
+        from kbgen.answers.diagnose import check
 
         return check(conn, args.server, args.driver, name)
     return query.since(conn, name, args.driver)
 
 
 def _open(db: str | None):
-    from kbgen.db import default_db_path, open_database
+    from kbgen.store.reader import default_db_path, open_database
 
     if db is None:
         db = default_db_path()
         if not os.path.exists(db) and not os.environ.get("KBGEN_DB"):
             from kbgen.paths import default_cache_dir
-            from kbgen.snapshot import snapshot_database
+            from kbgen.store.snapshot import snapshot_database
 
             db = snapshot_database(default_cache_dir())
     return open_database(db)
-
-
-def print_json(data) -> None:
-    import json
-
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
-
-
-def fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_ERROR

@@ -365,10 +365,14 @@ def flag_by_driver(conn, flag: str, enum_type: str, driver: str) -> list[dict]:
 
 
 def conflicts(conn: sqlite3.Connection, kind: str | None = None) -> dict:
-    """Every disagreement between sources that the build found, grouped by kind."""
+    """Every disagreement between sources that the build found, grouped by kind; BadQuery for an unknown kind."""
+    known = {r["kind"]: r["description"] for r in conn.execute("SELECT kind, description FROM checks ORDER BY kind")}
+    if kind is not None and kind not in known:
+        raise BadQuery(f"--kind {kind!r}: no such kind of disagreement; the known kinds are {', '.join(known)}")
     rows = conn.execute(
         "SELECT subject, kind, detail, \"values\" FROM disagreements WHERE ? IS NULL OR kind = ? ORDER BY kind, rowid", (kind, kind))
     grouped: dict[str, list[dict]] = {}
     for r in rows:
         grouped.setdefault(r["kind"], []).append({"subject": r["subject"], "detail": r["detail"], "values": r["values"]})
-    return {"counts": {k: len(v) for k, v in grouped.items()}, "conflicts": grouped}
+    kinds = [kind] if kind else list(known)
+    return {"counts": {k: len(grouped.get(k, [])) for k in kinds}, "checks": {k: known[k] for k in kinds}, "conflicts": grouped}

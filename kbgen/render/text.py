@@ -231,8 +231,8 @@ def proc(answer: dict, s: Style) -> list[str]:
 
 
 def conflicts(answer: dict, s: Style) -> list[str]:
-    if not answer["counts"]:
-        return ["no disagreements between sources"]
+    if not answer["conflicts"]:
+        return [f"no disagreements between sources ({len(answer['checks'])} check(s) ran)"]
     lines = []
     for kind, items in answer["conflicts"].items():
         lines.append(s.bold(f"{kind} ({len(items)})"))

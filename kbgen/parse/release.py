@@ -1,0 +1,40 @@
+"""One release's inputs, each read by the parser of its format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kbgen.inputs.sources import HVSUPPORT_NAME, SOURCE_TREE_NAME, InputFile
+from kbgen.parse.apixml import ApiDocument, parse_api_xml
+from kbgen.parse.hvsupport import SupportMatrix, parse_hvsupport
+
+
+@dataclass
+class ReleaseData:
+    version: str
+    inputs: list[InputFile]
+    documents: list[tuple[ApiDocument, InputFile]] = field(default_factory=list)
+    matrix: tuple[SupportMatrix, InputFile] | None = None
+    tree: InputFile | None = None
+    suite: str | None = None
+
+
+def read_release(version: str, inputs: list[InputFile], suite: str | None = None) -> ReleaseData:
+    data = ReleaseData(version, inputs, suite=suite)
+    for f in inputs:
+        if f.name == HVSUPPORT_NAME:
+            data.matrix = (parse_hvsupport(f.path), f)
+        elif f.name == SOURCE_TREE_NAME:
+            data.tree = f
+        else:
+            data.documents.append((parse_api_xml(f.path), f))
+    return data
+
+
+def flag_apis(releases: list[ReleaseData]) -> set[str]:
+    """The public functions that take a flags argument, as the newest release describing each says."""
+    latest = {}
+    for release in releases:
+        for doc, _ in release.documents:
+            latest.update((sym.name, sym.has_flags) for sym in doc.symbols)
+    return {name for name, has_flags in latest.items() if has_flags}

@@ -1,0 +1,44 @@
+"""Reading the knowledge base: where it is, and opening it read-only.
+
+Only the standard library: this is `kb`'s start-up path.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from kbgen.errors import KbgenError
+from kbgen.store.schema import SCHEMA, SCHEMA_VERSION
+
+
+def default_db_path() -> str:
+    """$KBGEN_DB, else $XDG_DATA_HOME/kbgen/kb.sqlite (where `kbgen build` writes by default)."""
+    if os.environ.get("KBGEN_DB"):
+        return os.environ["KBGEN_DB"]
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "kbgen", "kb.sqlite")
+
+
+def open_database(path) -> sqlite3.Connection:
+    """Open a knowledge base read-only; KbgenError if it is missing, foreign or corrupt."""
+    if os.path.isdir(path):
+        raise KbgenError(f"{path}: is a directory, not a knowledge base file; pass the .sqlite file (--db PATH)")
+    if not os.path.isfile(path):
+        raise KbgenError(f"{path}: no knowledge base there; run `kbgen build` (or pass --db)")
+    if not os.access(path, os.R_OK):
+        raise KbgenError(f"{path}: cannot read the knowledge base (permission denied)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as err:
+        raise KbgenError(f"{path}: not a kbgen knowledge base ({err})") from None
+    if row is None or row[0] != SCHEMA_VERSION:
+        found = row[0] if row else "none"
+        raise KbgenError(f"{path}: knowledge base schema {found}, this kbgen reads {SCHEMA_VERSION}; rebuild it with `kbgen build`")
+    missing = [table for table in SCHEMA if table not in tables]
+    if missing:
+        raise KbgenError(f"{path}: not a complete kbgen knowledge base (no table {', '.join(missing)}); rebuild it with `kbgen build`")
+    return conn

@@ -1,0 +1,72 @@
+"""The schema of the knowledge base file: every table, its columns, key and indexes.
+
+The schema is documented column by column in docs/schema.md (a test keeps the
+two in step). The writer (writer.py) creates it; the reader (reader.py) checks it.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = "2"
+
+# table -> (columns with SQLite types, primary key, indexes)
+SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
+    "meta": ({"key": str, "value": str}, ("key",), []),
+    "releases": (
+        {"version": str, "version_key": int, "suite": str, "symbols": int, "has_hvsupport": bool, "has_source": bool},
+        ("version",),
+        [],
+    ),
+    "inputs": ({"release": str, "name": str, "origin": str, "sha256": str}, ("release", "name"), []),
+    "symbols": (
+        {
+            "name": str, "kind": str, "module": str, "file": str, "enum_type": str, "value": str,
+            "has_flags": bool, "since": str, "since_key": int, "since_exact": bool,
+            "since_source": str, "since_origin": str, "first_release": str, "last_release": str,
+        },
+        ("name",),
+        [("kind",), ("since_key",), ("enum_type",), ("module",)],
+    ),
+    "flag_links": ({"function": str, "enum_type": str}, ("function", "enum_type"), [("enum_type",)]),
+    "driver_support": (
+        {
+            "api": str, "driver": str, "driver_group": str, "since": str, "since_key": int,
+            "removed_in": str, "removed_key": int, "public": bool, "origin": str,
+        },
+        ("api", "driver"),
+        [("driver",), ("since_key",)],
+    ),
+    "matrix_apis": (
+        {"api": str, "driver_group": str, "version": str, "version_key": int, "linked": bool, "origin": str},
+        ("api",),
+        [],
+    ),
+    "disagreements": ({"subject": str, "kind": str, "detail": str, "values": str}, (), [("subject",)]),
+    "checks": ({"kind": str, "description": str}, ("kind",), []),
+    "procedures": (
+        {
+            "protocol": str, "number": int, "name": str, "api": str, "label": str, "since": str, "since_key": int,
+            "since_exact": bool, "since_source": str, "first_tree": str, "origin": str,
+        },
+        ("protocol", "number"),
+        [("api",)],
+    ),
+    "symbol_sections": (
+        {"symbol": str, "module": str, "section": str, "version": str, "origin": str},
+        ("module", "symbol"),
+        [("section",)],
+    ),
+    "implementations": ({"function": str, "driver": str, "api": str, "origin": str}, ("function", "api"), [("api",)]),
+    "flag_checks": (
+        {"api": str, "driver": str, "release": str, "function": str, "known": bool, "flags": str, "via": str, "reason": str},
+        ("api", "driver", "release"),
+        [],
+    ),
+    "driver_flags": (
+        {
+            "api": str, "driver": str, "flag": str, "lower": str, "after": str, "upper": str, "upper_key": int,
+            "exact": bool, "origin": str,
+        },
+        ("api", "driver", "flag"),
+        [("flag",)],
+    ),
+}
