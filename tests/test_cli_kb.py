@@ -204,16 +204,6 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(fixture_db):
     assert "\033[" not in run_kb_process(fixture_db, "since", "virDomainUndefineFlags", env=env)
 
 
-def test_query_path_imports_no_heavy_library(fixture_db):
-    code = (
-        "import sys; from kbgen.cli.kb import main; main(['--db', sys.argv[1], 'show', 'virDomainUndefineFlags']);"
-        "heavy = {'lxml', 'requests', 'jinja2', 'sqlite_utils', 'packaging'};"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)"
-    )
-    result = subprocess.run([sys.executable, "-c", code, str(fixture_db)], capture_output=True, text=True)
-    assert result.stderr.strip() == "[]"
-
-
 def test_version_flag(capsys):
     with pytest.raises(SystemExit) as exit_:
         kb_main(["--version"])

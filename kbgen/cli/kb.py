@@ -199,8 +199,8 @@ def _open(db: str | None):
     if db is None:
         db = default_db_path()
         if not os.path.exists(db) and not os.environ.get("KBGEN_DB"):
-            from kbgen.paths import default_cache_dir
+            from kbgen.paths import default_cache_path
             from kbgen.store.snapshot import snapshot_database
 
-            db = snapshot_database(default_cache_dir())
+            db = snapshot_database(default_cache_path())
     return open_database(db)

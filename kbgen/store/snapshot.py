@@ -2,50 +2,82 @@
 
 It lets `kb` answer right after installation with no network: on first use the
 snapshot is written into a SQLite file in the cache (once per snapshot
-content) and opened like any other knowledge base.
+content) and opened like any other knowledge base. That path is `kb`'s, so
+only the standard library is used, and json only when the file is written.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
+import os
 
-from kbgen.paths import committed_dir
+from kbgen.errors import KbgenError
+from kbgen.paths import committed_path
 from kbgen.store.schema import SCHEMA
 from kbgen.store.writer import write_database
 
 
-def snapshot_dir() -> Path:
-    return committed_dir("data") / "snapshot"
+def snapshot_path() -> str:
+    return os.path.join(committed_path("data"), "snapshot")
 
 
-def write_snapshot(tables: dict[str, list[dict]], directory: Path) -> None:
+def snapshot_dir() -> "Path":  # noqa: F821 - pathlib stays off kb's start-up path
+    from pathlib import Path
+
+    return Path(snapshot_path())
+
+
+def write_snapshot(tables: dict[str, list[dict]], directory) -> None:
     """One file per table: the column names, then one JSON array per row and line."""
-    directory.mkdir(parents=True, exist_ok=True)
+    import json
+
+    os.makedirs(directory, exist_ok=True)
     for name, (columns, _, _) in SCHEMA.items():
         names = list(columns)
         lines = [json.dumps(names)] + [json.dumps([row.get(c) for c in names], ensure_ascii=False) for row in tables.get(name, [])]
-        (directory / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with open(os.path.join(directory, f"{name}.jsonl"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
 
 
-def read_snapshot(directory: Path) -> dict[str, list[dict]]:
+def read_snapshot(directory) -> dict[str, list[dict]]:
+    import json
+
     tables = {}
     for name in SCHEMA:
-        lines = (directory / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-        columns = json.loads(lines[0])
-        tables[name] = [dict(zip(columns, json.loads(line), strict=True)) for line in lines[1:]]
+        path = os.path.join(directory, f"{name}.jsonl")
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+            columns = json.loads(lines[0])
+            tables[name] = [dict(zip(columns, json.loads(line), strict=True)) for line in lines[1:]]
+        except (OSError, ValueError, IndexError) as err:
+            raise KbgenError(f"{path}: the embedded snapshot is damaged or incomplete ({err}); reinstall kbgen or run `kbgen build`") from None
     return tables
 
 
-def snapshot_database(cache_dir: Path, directory: Path | None = None) -> Path:
+def snapshot_database(cache_dir: str, directory: str | None = None) -> str:
     """A SQLite knowledge base made from the snapshot, built on first use."""
-    directory = directory or snapshot_dir()
-    digest = hashlib.sha256()
-    for name in SCHEMA:  # the files' size and time, not their content: `kb` reads nothing more than it needs
-        stat = (directory / f"{name}.jsonl").stat()
-        digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    path = cache_dir / f"snapshot-{digest.hexdigest()[:16]}.sqlite"
-    if not path.exists():
+    directory = os.fspath(directory or snapshot_path())
+    path = os.path.join(cache_dir, f"snapshot-{_snapshot_key(directory)}.sqlite")
+    if not os.path.exists(path):
         write_database(path, read_snapshot(directory))
     return path
+
+
+def _snapshot_key(directory: str) -> str:
+    """The files' sizes and times, not their content: `kb` reads nothing more than it needs."""
+    parts = []
+    for name in SCHEMA:
+        try:
+            stat = os.stat(os.path.join(directory, f"{name}.jsonl"))
+        except OSError:
+            raise KbgenError(f"{directory}: the embedded snapshot has no {name}.jsonl; reinstall kbgen or run `kbgen build`") from None
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return f"{_fnv1a(';'.join(parts)):016x}"
+
+
+def _fnv1a(text: str) -> int:
+    """A 64-bit FNV-1a hash: hashlib would cost kb's start-up a few milliseconds."""
+    value = 0xCBF29CE484222325
+    for byte in text.encode():
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return value

@@ -12,43 +12,61 @@ from kbgen.store.schema import SCHEMA
 def write_database(path, tables: dict[str, list[dict]]) -> None:
     """Write all tables into a new file next to `path`, then rename it over `path`.
 
-    A failure at any point leaves the previous database as it was.
+    A failure at any point leaves the previous database as it was. Standard library
+    only: `kb` writes the embedded snapshot through here on its first run.
     """
-    from pathlib import Path
-
-    import sqlite_utils
-
-    path = Path(path)
-    tmp = path.with_name(_TEMP_NAME.format(name=path.name, pid=os.getpid()))
-    db = None
+    path = os.fspath(path)
+    directory, name = os.path.split(path)
+    tmp = os.path.join(directory, _TEMP_NAME.format(name=name, pid=os.getpid()))
+    conn = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)
-        db = sqlite_utils.Database(tmp)
+        os.makedirs(directory or ".", exist_ok=True)
+        _unlink_quietly(tmp)
+        conn = sqlite3.connect(tmp)
         # A private file, renamed into place only once complete and fsynced (below): a rollback journal and a
         # sync after every batch of rows would protect nothing, and they made a 100x build's write 2.5 times slower.
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        for name, (columns, pk, indexes) in SCHEMA.items():
-            table = db[name]
-            table.create(columns, pk=list(pk) if len(pk) > 1 else (pk[0] if pk else None), not_null=set(pk))
-            table.insert_all(tables.get(name, []), batch_size=1000)
-            for columns_ in indexes:
-                table.create_index(list(columns_))
-        db.execute("CREATE INDEX symbols_name_nocase ON symbols(name COLLATE NOCASE)")
-        db.conn.commit()
-        db.conn.close()
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        for table, (columns, pk, indexes) in SCHEMA.items():
+            _create_table(conn, table, columns, pk, indexes)
+            _insert(conn, table, list(columns), tables.get(table, []))
+        conn.execute("CREATE INDEX symbols_name_nocase ON symbols(name COLLATE NOCASE)")
+        conn.commit()
+        conn.close()
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException as err:
-        if db is not None:
-            db.conn.close()
+        if conn is not None:
+            conn.close()
         for leftover in (tmp, f"{tmp}-journal"):
             _unlink_quietly(leftover)
         if isinstance(err, (sqlite3.OperationalError, OSError)):  # disk full, read-only directory, ...
             raise KbgenError(f"{path}: cannot write the knowledge base ({err}); the previous one is unchanged") from None
         raise
+
+
+_SQL_TYPES = {str: "TEXT", int: "INTEGER", bool: "INTEGER", float: "FLOAT"}
+
+
+def _create_table(conn: sqlite3.Connection, table: str, columns: dict[str, type], pk: tuple[str, ...], indexes) -> None:
+    single_pk = pk[0] if len(pk) == 1 else None
+    defs = [f"[{c}] {_SQL_TYPES[t]}" + (" PRIMARY KEY" if c == single_pk else " NOT NULL" if c in pk else "")
+            for c, t in columns.items()]
+    if len(pk) > 1:
+        defs.append(f"PRIMARY KEY ({', '.join(f'[{c}]' for c in pk)})")
+    conn.execute(f"CREATE TABLE [{table}] ({', '.join(defs)})")
+    for cols in indexes:
+        conn.execute(f"CREATE INDEX [idx_{table}_{'_'.join(cols)}] ON [{table}] ({', '.join(f'[{c}]' for c in cols)})")
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[dict]) -> None:
+    known = set(columns)
+    for row in rows:
+        if not row.keys() <= known:
+            raise ValueError(f"table {table}: rows carry columns the schema does not have: {sorted(row.keys() - known)}")
+    placeholders = ", ".join("?" * len(columns))
+    conn.executemany(f"INSERT INTO [{table}] VALUES ({placeholders})", ([row.get(c) for c in columns] for row in rows))
 
 
 # A write goes to ".kb.sqlite.<pid>.tmp" beside the database (sqlite may add "-journal").
