@@ -6,6 +6,7 @@
 #   make test       install test dependencies (Debian chromium for the browser
 #                   tests), run the whole test suite
 #   make refresh    rebuild data/snapshot from the real inputs
+#   make docs       regenerate the README's command reference from the parsers (cog)
 #   make bench      print the benchmark figures (make scale: 1x/10x/100x synthetic builds)
 #   make fuzz       coverage-guided fuzzing of every parser for 60 s (not part of make test)
 
@@ -14,7 +15,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SITE ?= $(CURDIR)/site
 
-.PHONY: all install kb site test test-deps refresh bench scale fuzz clean
+.PHONY: all install kb site test test-deps refresh docs bench scale fuzz clean
 
 all: site
 
@@ -42,6 +43,9 @@ test: test-deps
 
 refresh: install
 	$(BIN)/kbgen refresh
+
+docs: install
+	$(BIN)/python -m cogapp -r README.md
 
 bench: install
 	$(BIN)/python bench/bench_kb.py

@@ -7,19 +7,20 @@ path (start-up time is part of the product); `kbgen` lives in cli/kbgen.py.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import sys
 
-from kbgen import __version__
+from kbgen.cli import kbargs
 from kbgen.cli.console import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_WOULD_FAIL,
     fail,
-    print_json,
-    quiet_broken_pipe,
+    json_text,
+    let_style_through,
+    terminal_output,
+    visible_data,
 )
 from kbgen.errors import KbgenError
 
@@ -47,102 +48,57 @@ or database error, 3 `kb check`: some name would fail (or cannot be told).
 
 
 
-# --- kb ------------------------------------------------------------------------------
+DESCRIPTION = "Which libvirt version added an API, flag, constant or macro, and which drivers support it."
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter without its shutil import (about 3 ms of kb's start-up): the width comes from os."""
-
-    def __init__(self, prog: str, **kwargs):
-        try:
-            columns = os.get_terminal_size(sys.stderr.fileno()).columns
-        except (OSError, ValueError):
-            columns = 100
-        super().__init__(prog, width=max(columns, 60) - 2, **kwargs)
+def kb_parser():
+    """The argparse parser of kb (help, errors, the README's usage blocks)."""
+    return kbargs.build_parser(DESCRIPTION, KB_EPILOG)
 
 
-def _common(parser: argparse.ArgumentParser, default=None) -> None:
-    parser.add_argument("--db", default=default, metavar="PATH", help="knowledge base file to read")
-    parser.add_argument("--json", action="store_true", default=default or False, help="print JSON (see docs/json.md)")
-
-
-def kb_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kb",
-        description="Which libvirt version added an API, flag, constant or macro, and which drivers support it.",
-        epilog=KB_EPILOG,
-        formatter_class=_Formatter,
-    )
-    parser.add_argument("--version", action="version", version=f"kb (kbgen) {__version__}")
-    _common(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, prog="kb")  # prog: no terminal probe at start-up
-    quiet = argparse.SUPPRESS  # sub-command options must not reset the top-level ones
-
-    p = sub.add_parser("since", formatter_class=_Formatter, help="the release that added each NAME (functions: drivers and flags too)")
-    p.add_argument("names", nargs="+", metavar="NAME", help="function, enum constant, macro, typedef, ... (case-insensitive)")
-    p.add_argument("--driver", metavar="DRIVER", help="only this driver: its support, and when it started to accept a flag")
-    _common(p, quiet)
-    p = sub.add_parser("show", formatter_class=_Formatter, help="everything known about NAME, with sources and conflicts")
-    p.add_argument("name", metavar="NAME")
-    _common(p, quiet)
-    p = sub.add_parser("search", formatter_class=_Formatter, help="names matching a substring or glob (* ? [..]), best first")
-    p.add_argument("pattern", metavar="PATTERN")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
-    _common(p, quiet)
-    p = sub.add_parser("diff", formatter_class=_Formatter, help="what was added after release OLD up to NEW, and driver support gained or lost")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
-    _common(p, quiet)
-    p = sub.add_parser("drivers", formatter_class=_Formatter, help="all drivers, or what one DRIVER supports and when it gained it")
-    p.add_argument("driver", nargs="?", metavar="DRIVER")
-    _common(p, quiet)
-    p = sub.add_parser("conflicts", formatter_class=_Formatter, help="every disagreement between sources found by the build")
-    p.add_argument("--kind", metavar="KIND", help="only this kind, e.g. xml-vs-hvsupport, source-vs-hvsupport")
-    _common(p, quiet)
-    p = sub.add_parser("proc", formatter_class=_Formatter, help="the RPC procedure NUMBER: its API and the release that added it")
-    p.add_argument("number", type=int, metavar="NUMBER")
-    p.add_argument("--protocol", default="remote", choices=("remote", "qemu", "lxc", "admin"), help="default: remote")
-    _common(p, quiet)
-    p = sub.add_parser("explain", formatter_class=_Formatter, help="what an error message or version line means, and what to do ('-' reads stdin)")
-    p.add_argument("text", nargs="+", metavar="TEXT")
-    _common(p, quiet)
-    p = sub.add_parser("check", formatter_class=_Formatter, help="whether each NAME works against a daemon of release VERSION (and a driver)")
-    p.add_argument("names", nargs="+", metavar="NAME", help="function or flag")
-    p.add_argument("--server", required=True, metavar="VERSION", help="the daemon's libvirt release")
-    p.add_argument("--driver", metavar="DRIVER", help="the connection's driver, e.g. qemu")
-    _common(p, quiet)
-    return parser
-
-
-@quiet_broken_pipe
+@terminal_output
 def main(argv: list[str] | None = None) -> int:
-    args = kb_parser().parse_args(argv)
+    args = kbargs.parse_args(argv, DESCRIPTION, KB_EPILOG)
     from kbgen.answers import query
     from kbgen.render import text
 
+    conn = None
     try:
         conn = _open(args.db)
         answers, missing = _kb_answers(args, conn, query)
-    except (query.BadQuery, KbgenError) as err:
-        return fail(f"kb: {err}")
-    except sqlite3.DatabaseError as err:  # a file damaged past its first pages fails only while answering
-        return fail(f"kb: {args.db or 'the knowledge base'}: corrupt ({err}); rebuild it with `kbgen build`")
-    if args.json:
-        not_found = [{"name": name, "suggestions": suggestions} for name, suggestions in missing]
-        if args.command in ("since", "check"):
-            print_json({"results": answers, "not_found": not_found})
-        else:
-            print_json(answers[0] if answers else {"not_found": not_found})
-    else:
-        style = text.Style()
-        render = getattr(text, args.command)
-        for i, answer in enumerate(answers):
-            if i:
-                print()
-            print("\n".join(render(answer, style)))
-        for name, suggestions in missing:
-            print(text.not_found(name, suggestions), file=sys.stderr)
+        out, err = _json(args.command, answers, missing) if args.json else _text(args.command, answers, missing, text)
+    except (query.BadQuery, KbgenError) as error:
+        return fail(f"kb: {error}")
+    except sqlite3.DatabaseError as error:  # a file damaged past its first pages fails only while answering
+        return fail(f"kb: {_db_path(args, conn)}: corrupt ({error}); rebuild it with `kbgen build`")
+    except (AttributeError, KeyError, TypeError, ValueError) as error:  # a value no build writes, e.g. a NULL since
+        return fail(f"kb: {_db_path(args, conn)}: damaged: it holds a value kb cannot read "
+                    f"({type(error).__name__}: {error}); rebuild it with `kbgen build`")
+    if out:
+        print(out)
+    for line in err:
+        print(line, file=sys.stderr)
     return _exit_status(args.command, answers, missing)
+
+
+def _json(command: str, answers, missing) -> tuple[str, list[str]]:
+    not_found = [{"name": name, "suggestions": suggestions} for name, suggestions in missing]
+    if command in ("since", "check"):
+        return json_text({"results": answers, "not_found": not_found}), []
+    return json_text(answers[0] if answers else {"not_found": not_found}), []
+
+
+def _text(command: str, answers, missing, text) -> tuple[str, list[str]]:
+    """What to print on stdout and stderr; the renderers get the answers escaped (console.visible_data)."""
+    style = text.Style()
+    let_style_through(style.on)
+    render = getattr(text, command)
+    out = "\n\n".join("\n".join(render(answer, style)) for answer in visible_data(answers))
+    return out, [text.not_found(name, visible_data(suggestions)) for name, suggestions in missing]
+
+
+def _db_path(args, conn) -> str:
+    return conn.execute("PRAGMA database_list").fetchone()[2] if conn else args.db or "the knowledge base"
 
 
 def _exit_status(command: str, answers, missing) -> int:
@@ -170,10 +126,10 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
         if args.command == "proc":
             return [query.proc(conn, args.number, args.protocol)], []
         if args.command == "explain":
-            from kbgen.answers.diagnose import explain
+            from kbgen.answers.diagnose import explain_lines, read_lines
 
-            text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
-            return [{"findings": explain(conn, text)}], []
+            lines = read_lines(_stdin()) if args.text == ["-"] else " ".join(args.text).split("\n")
+            return [explain_lines(conn, lines)], []
         if args.command == "show":
             return [query.show(conn, args.name)], []
         if args.command == "search":
@@ -183,6 +139,13 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
         return [query.drivers(conn, args.driver)], []
     except query.NotFound as err:
         return [], [(err.name, err.suggestions)]
+
+
+def _stdin():
+    """Standard input as UTF-8 text, a byte that is not UTF-8 read as U+FFFD."""
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    return sys.stdin
 
 
 def _each(args, conn, query, name: str) -> dict:
