@@ -8,9 +8,11 @@ every core, through the tree-facts cache) -> merge (facts and disagreements)
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -90,8 +92,24 @@ def _analyse_all(jobs: list[tuple]) -> list[TreeFacts]:
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers < 2:
         return [analyse_tree(*job) for job in jobs]
-    with ProcessPoolExecutor(workers, initializer=_end_with_build, initargs=(os.getpid(),)) as pool:
-        return list(pool.map(analyse_tree, *zip(*jobs)))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_end_with_build, initargs=(os.getpid(),)) as pool:
+            return list(pool.map(analyse_tree, *zip(*jobs)))
+    except BrokenProcessPool as err:
+        raise KbgenError(f"a worker analysing the source trees ended abruptly ({err}); the previous knowledge base is unchanged") from None
+
+
+START_METHOD_ENV = "KBGEN_START_METHOD"
+
+
+def _start_method():
+    """Python's default, or $KBGEN_START_METHOD (fork, spawn, forkserver)."""
+    method = os.environ.get(START_METHOD_ENV) or None
+    try:
+        return multiprocessing.get_context(method)
+    except ValueError:
+        raise KbgenError(f"${START_METHOD_ENV}={method!r}: not a start method here; use one of "
+                         f"{', '.join(multiprocessing.get_all_start_methods())}") from None
 
 
 def _end_with_build(build_pid: int) -> None:
