@@ -324,6 +324,21 @@ def test_sitemap_takes_a_base_url(db, tmp_path):
     assert "<loc>https://kb.example/releases.html</loc>" in (report.out / "sitemap.xml").read_text()
 
 
+@pytest.mark.parametrize("base_url", ["https://kb.example//evil.example/", "https://kb.example/\\evil.example/", "//evil.example",
+                                      "https://kb.example/kb"])
+def test_the_404_page_links_stay_on_the_origin_and_loads_no_file(db, tmp_path, base_url):
+    html = (render_site(db, tmp_path / "site", base_url=base_url).out / "404.html").read_text()
+    links = [link for link in Page(html).links if not link.startswith(("https://libvirt.org/", "#"))]
+    assert links and all(re.match(r"/[^/\\]", link) for link in links), links
+    assert "<base" not in html and "<link" not in html and "<script src" not in html
+
+
+def test_the_404_page_without_a_base_url_computes_an_origin_relative_base(out):
+    html = (out / "404.html").read_text()
+    assert "new URL(" in html and "base.origin !== location.origin" in html
+    assert not [link for link in Page(html).links if link.endswith((".css", ".js"))]
+
+
 # --- escaping and the search index -------------------------------------------------
 
 

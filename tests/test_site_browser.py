@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from httpserver import Reply
 from site_fixture import HOSTILE_NAME, write_site_db
 
 from kbgen.render.site import render_site
@@ -50,14 +52,30 @@ def site_dir(tmp_path_factory) -> Path:
     return render_site(write_site_db(root / "kb.sqlite"), root / "site").out
 
 
-@pytest.fixture(scope="module")
-def base_url(site_dir) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(site_dir)))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """DIRECTORY served on a free port of 127.0.0.1; its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir) -> Iterator[str]:
+    with serving(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def rooted_url(tmp_path_factory) -> Iterator[str]:
+    """A site rendered with --base-url naming the origin that serves it."""
+    root = tmp_path_factory.mktemp("rooted")
+    with serving(root / "site") as url:
+        render_site(write_site_db(root / "kb.sqlite"), root / "site", base_url=url)
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +180,69 @@ def test_missing_page_gets_the_404_page_with_working_links(page, base_url):
     assert page.locator("h1").text_content() == "Page not found"
     assert page.locator("a.brand").evaluate("a => a.href") == base_url + "index.html"
     assert page.evaluate("getComputedStyle(document.querySelector('header')).borderBottomStyle") == "solid"
+
+
+EVIL_SCRIPT = b"window.kbEvil = 1; document.documentElement.dataset.evil = '1';"
+HOSTILE_404_PATHS = ["//{host}/symbol/x", "///{host}/symbol/x", "/\\{host}/symbol/x", "/\\\\{host}/symbol/x",
+                     "/%2F%2F{host}/symbol/x", "/%5C%5C{host}/symbol/x", "/x//{host}/symbol/x", "//{host}/driver/x.html"]
+
+
+@pytest.fixture
+def evil_origin(http_server):
+    """Another origin on loopback serving the site's asset names with a script that leaves a marker."""
+    http_server.route("/assets/site.js", Reply(body=EVIL_SCRIPT, headers={"Content-Type": "text/javascript"}))
+    http_server.route("/assets/site.css", Reply(body=b"body { display: none }", headers={"Content-Type": "text/css"}))
+    return http_server
+
+
+def open_404(page, url: str) -> list[str]:
+    """Open URL (answered by 404.html); every URL the page requested."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    response = page.goto(url)
+    assert response.status == 404
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").text_content() == "Page not found"
+    return requested
+
+
+def same_origin(url: str, origin: str) -> bool:
+    return url.startswith(origin) or url.startswith("data:")
+
+
+@pytest.mark.parametrize("site", ["relative", "rooted"])
+@pytest.mark.parametrize("path", HOSTILE_404_PATHS)
+def test_the_404_page_never_loads_anything_from_another_origin(page, request, evil_origin, site, path):
+    origin = request.getfixturevalue({"relative": "base_url", "rooted": "rooted_url"}[site])
+    evil_host = evil_origin.url("").removeprefix("http://")
+    requested = open_404(page, origin.rstrip("/") + path.format(host=evil_host))
+    assert dict(evil_origin.requests) == {}
+    assert page.evaluate("window.kbEvil") is None
+    assert [url for url in requested if not same_origin(url, origin)] == []
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).borderBottomStyle") == "solid"
+    links = page.locator("a[href]").evaluate_all("all => all.map(a => a.href)")
+    assert [link for link in links if not same_origin(link, origin) and "libvirt.org" not in link] == []
+
+
+def test_the_404_search_box_leads_to_results_whatever_the_path(page, rooted_url, evil_origin):
+    evil_host = evil_origin.url("").removeprefix("http://")
+    open_404(page, rooted_url.rstrip("/") + f"//{evil_host}/symbol/x")
+    page.keyboard.press("/")
+    page.keyboard.type("undefineflags")
+    page.keyboard.press("Enter")
+    page.wait_for_url(rooted_url + "index.html?q=undefineflags")
+    page.locator("#results li .name").first.wait_for()
+    assert page.locator("#results li .name").first.text_content() == "virDomainUndefineFlags"
+    assert dict(evil_origin.requests) == {}
+
+
+def test_the_404_search_box_works_on_a_relative_site(page, base_url):
+    open_404(page, base_url + "symbol/virNoSuchThing.html")
+    page.fill("#q", "undefineflags")
+    page.press("#q", "Enter")
+    page.wait_for_url(base_url + "index.html?q=undefineflags")
+    page.locator("#results li .name").first.wait_for()
+    assert page.locator("#results li .name").first.text_content() == "virDomainUndefineFlags"
 
 
 def test_search_works_from_file_url(page, site_dir):
