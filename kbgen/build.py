@@ -27,7 +27,7 @@ from kbgen.merge.releases import merge
 from kbgen.parse.release import ReleaseData, flag_apis, read_release
 from kbgen.parse.tree import TreeFacts, analyse_tree
 from kbgen.store.schema import SCHEMA_VERSION
-from kbgen.store.writer import remove_stale_temp_files, write_database
+from kbgen.store.writer import remove_stale_temp_files, writable_target, write_database
 from kbgen.treecache import TreeCache
 from kbgen.versions import version_key
 
@@ -148,6 +148,7 @@ def meta_rows(tables: dict[str, list[dict]]) -> list[dict]:
 def build_database(path: Path, releases: list[Release], resolver: Resolver, say: Callable[[str], None] = lambda _: None,
                    cache: TreeCache | None = None) -> BuildReport:
     start = time.monotonic()
+    path = Path(writable_target(path))
     with build_lock(path):
         remove_stale_temp_files(path)  # left by builds that were killed while writing
         tables = build_tables(releases, resolver, say, cache)

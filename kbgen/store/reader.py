@@ -29,7 +29,7 @@ def open_database(path) -> sqlite3.Connection:
     if not os.access(path, os.R_OK):
         raise KbgenError(f"{path}: cannot read the knowledge base (permission denied)")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{uri_path(path)}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -42,3 +42,14 @@ def open_database(path) -> sqlite3.Connection:
     if missing:
         raise KbgenError(f"{path}: not a complete kbgen knowledge base (no table {', '.join(missing)}); rebuild it with `kbgen build`")
     return conn
+
+
+def uri_path(path) -> str:
+    """path as the path of an SQLite `file:` URI: absolute, with the URI's own characters escaped.
+
+    Unescaped, `kb%41.sqlite` would open kbA.sqlite and `#` or `?` would end the path.
+    """
+    path = os.path.abspath(os.fspath(path))
+    for char, code in (("%", "%25"), ("?", "%3F"), ("#", "%23")):
+        path = path.replace(char, code)
+    return "/" + path.lstrip("/")  # "//host/..." would be read as an authority

@@ -15,7 +15,7 @@ def write_database(path, tables: dict[str, list[dict]]) -> None:
     A failure at any point leaves the previous database as it was. Standard library
     only: `kb` writes the embedded snapshot through here on its first run.
     """
-    path = os.fspath(path)
+    path = writable_target(path)
     directory, name = os.path.split(path)
     tmp = os.path.join(directory, _TEMP_NAME.format(name=name, pid=os.getpid()))
     conn = None
@@ -46,12 +46,12 @@ def write_database(path, tables: dict[str, list[dict]]) -> None:
         raise
 
 
-_SQL_TYPES = {str: "TEXT", int: "INTEGER", bool: "INTEGER", float: "FLOAT"}
+SQL_TYPES = {str: "TEXT", int: "INTEGER", bool: "INTEGER", float: "FLOAT"}
 
 
 def _create_table(conn: sqlite3.Connection, table: str, columns: dict[str, type], pk: tuple[str, ...], indexes) -> None:
     single_pk = pk[0] if len(pk) == 1 else None
-    defs = [f"[{c}] {_SQL_TYPES[t]}" + (" PRIMARY KEY" if c == single_pk else " NOT NULL" if c in pk else "")
+    defs = [f"[{c}] {SQL_TYPES[t]}" + (" PRIMARY KEY" if c == single_pk else " NOT NULL" if c in pk else "")
             for c, t in columns.items()]
     if len(pk) > 1:
         defs.append(f"PRIMARY KEY ({', '.join(f'[{c}]' for c in pk)})")
@@ -67,6 +67,19 @@ def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: list
             raise ValueError(f"table {table}: rows carry columns the schema does not have: {sorted(row.keys() - known)}")
     placeholders = ", ".join("?" * len(columns))
     conn.executemany(f"INSERT INTO [{table}] VALUES ({placeholders})", ([row.get(c) for c in columns] for row in rows))
+
+
+def writable_target(path) -> str:
+    """The file a write of path replaces: path itself, or the file a symlink at path points to.
+
+    Anything that exists there and is not a regular file (a directory, a device such as
+    /dev/null, a FIFO, a socket) is refused: renaming over it would replace it.
+    """
+    target = os.path.realpath(os.fspath(path))
+    if os.path.exists(target) and not os.path.isfile(target):
+        shown = f"{path} (a link to {target})" if target != os.path.abspath(os.fspath(path)) else os.fspath(path)
+        raise KbgenError(f"{shown}: exists and is not a regular file; refusing to replace it with a knowledge base (choose another --db)")
+    return target
 
 
 # A write goes to ".kb.sqlite.<pid>.tmp" beside the database (sqlite may add "-journal").
