@@ -7,11 +7,12 @@ knowledge base is left as it was), or a usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from kbgen import __version__
-from kbgen.cli.console import EXIT_OK, fail, print_json, quiet_broken_pipe
+from kbgen.cli.console import EXIT_ERROR, EXIT_OK, fail, print_json, terminal_output
 from kbgen.errors import KbgenError
 
 KBGEN_EPILOG = """\
@@ -59,6 +60,9 @@ def kbgen_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output directory, replaced atomically (default: ./site)")
     p.add_argument("--base-url", default="", metavar="URL", help="absolute URL prefix for sitemap.xml (default: relative)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p = sub.add_parser("inspect", help="what a knowledge base file holds (rows per table), checked against this kbgen's schema")
+    p.add_argument("--db", type=Path, metavar="PATH", help="knowledge base to inspect (default: $KBGEN_DB or $XDG_DATA_HOME/kbgen/kb.sqlite)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     p = sub.add_parser("debian-lookup", help="print the manifest lines for the libvirt packages a Debian suite has now")
     p.add_argument("suite", metavar="SUITE", help="bullseye, bookworm, trixie, sid, ...")
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
@@ -81,11 +85,11 @@ def _source_options(p: argparse.ArgumentParser) -> None:
                    help="analyse every source tree again instead of reading its facts from the tree-facts cache (which is then refreshed)")
 
 
-@quiet_broken_pipe
+@terminal_output
 def main(argv: list[str] | None = None) -> int:
     args = kbgen_parser().parse_args(argv)
     try:
-        commands = {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh, "site": _cmd_site,
+        commands = {"build": _cmd_build, "fetch": _cmd_fetch, "refresh": _cmd_refresh, "site": _cmd_site, "inspect": _cmd_inspect,
                     "debian-lookup": _cmd_debian_lookup}
         return commands[args.command](args)
     except KbgenError as err:
@@ -135,7 +139,7 @@ def _cmd_fetch(args) -> int:
     resolver, releases = _resolver(args), _releases(args)
     listing = {r.version: [{"name": f.name, "origin": f.origin, "path": str(f.path)} for f in resolver.release_inputs(r)] for r in releases}
     if args.json:
-        print_json(listing)
+        print_json("fetch", {"inputs": listing})
     else:
         for version, files in listing.items():
             print(f"{version}: " + ", ".join(f["name"] for f in files))
@@ -187,9 +191,9 @@ SHOWN_PER_KIND = 5
 
 def _print_report(args, report) -> None:
     if args.json:
-        print_json({
+        print_json("build", {
             "database": str(report.path), "releases": report.releases, "counts": report.counts,
-            "disagreements": report.disagreements, "seconds": round(report.seconds, 3),
+            "disagreements": [d | {"values": json.loads(d["values"])} for d in report.disagreements], "seconds": round(report.seconds, 3),
             "flag_coverage": dict(zip(("tree", "determined", "pairs"), report.flag_coverage, strict=True)) if report.flag_coverage else None,
             "trees": {"analysed": report.trees_analysed, "from_cache": report.trees_cached},
         })
@@ -223,28 +227,49 @@ def _cmd_site(args) -> int:
     report = render_site(Path(args.db or default_db_path()), args.out, base_url=args.base_url)
     summary = {"out": str(report.out), "pages": report.pages, "bytes": report.bytes_total, "seconds": report.seconds}
     if args.json:
-        print_json(summary)
+        print_json("site", summary)
     else:
         print(f"rendered {report.pages} pages ({report.bytes_total / 1e6:.1f} MB) into {report.out} in {report.seconds:.1f} s")
     return EXIT_OK
+
+
+def _cmd_inspect(args) -> int:
+    from kbgen.store.inspect import inspect_database
+    from kbgen.store.reader import default_db_path
+
+    path = Path(args.db or default_db_path())
+    if not path.is_file():
+        raise KbgenError(f"{path}: no knowledge base there; run `kbgen build` (or pass --db)")
+    report = inspect_database(path)
+    if args.json:
+        print_json("inspect", report)
+    else:
+        print(f"{report['database']}: schema {report['schema_version']} (this kbgen writes {report['expected_schema_version']})")
+        for table, rows in report["tables"].items():
+            print(f"  {table:<18} {rows:>7} rows")
+        print("\n".join(f"  problem: {p}" for p in report["problems"]) or "  matches the schema")
+    same = not report["problems"] and report["schema_version"] == report["expected_schema_version"]
+    return EXIT_OK if same else EXIT_ERROR
 
 
 MANIFEST_PACKAGES = {"libvirt-dev", "libvirt-doc"}
 
 
 def _cmd_debian_lookup(args) -> int:
-    import lzma
-
-    from kbgen.parse.packages_index import parse_packages_index, upstream_version
+    from kbgen.inputs.debian import read_packages_index
+    from kbgen.inputs.manifest import manifest_entry
+    from kbgen.parse.packages_index import (
+        checked,
+        parse_packages_index,
+        upstream_version,
+    )
+    from kbgen.versions import normalise_version
 
     resolver = _resolver(args)
     url = f"{resolver.mirror().rstrip('/')}/dists/{args.suite}/main/binary-amd64/Packages.xz"
-    index = lzma.decompress(resolver.fetcher.fetch(url).read_bytes()).decode("utf-8", "replace")
-    found = parse_packages_index(index, MANIFEST_PACKAGES)
+    found = checked(parse_packages_index(read_packages_index(resolver.fetcher.fetch(url), url), MANIFEST_PACKAGES), url)
     if not found:
         raise KbgenError(f"{url}: no {' or '.join(sorted(MANIFEST_PACKAGES))} in suite {args.suite}")
-    print(f'[[release]]\nversion = "{upstream_version(found[0].version)}"\nsuite = "{args.suite}"\nsources = [')
-    for p in found:
-        print(f'  {{ deb = "{p.filename}", sha256 = "{p.sha256}" }},')
-    print("]")
+    version = normalise_version(upstream_version(found[0].version))
+    print(manifest_entry(version, args.suite, [(p.filename, p.sha256) for p in found]))
     return EXIT_OK
