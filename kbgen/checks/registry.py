@@ -27,6 +27,7 @@ CHECKS: dict[str, Check] = {c.kind: c for c in (
     Check("driver-since-changed", "hvsupport.html gives a driver's support for an API different versions across releases"),
     Check("driver-vanished", "a driver's support for an API is in an older hvsupport.html, missing from the newest, with no removal"),
     Check("duplicate-cell", "hvsupport.html lists the same (API, driver) cell twice with different contents"),
+    Check("release-date-changed", "two releases' news.html give one libvirt release different dates"),
     Check("procedure-renamed", "an RPC procedure number has different names in different source trees"),
     Check("syms-vs-xml", "the public symbol file's version section and the API XML give a symbol different versions"),
     Check("driver-missing", "a driver is in the driver tables of a source tree but not in that release's hvsupport.html, or the reverse"),

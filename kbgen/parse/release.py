@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbgen.inputs.sources import HVSUPPORT_NAME, SOURCE_TREE_NAME, InputFile
+from kbgen.inputs.sources import HVSUPPORT_NAME, NEWS_NAME, SOURCE_TREE_NAME, InputFile
 from kbgen.parse.apixml import ApiDocument, parse_api_xml
 from kbgen.parse.hvsupport import SupportMatrix, parse_hvsupport
+from kbgen.parse.news import ReleaseDate, parse_news
 
 
 @dataclass
@@ -17,6 +18,7 @@ class ReleaseData:
     matrix: tuple[SupportMatrix, InputFile] | None = None
     tree: InputFile | None = None
     suite: str | None = None
+    news: tuple[list[ReleaseDate], InputFile] | None = None
 
 
 def read_release(version: str, inputs: list[InputFile], suite: str | None = None) -> ReleaseData:
@@ -26,6 +28,8 @@ def read_release(version: str, inputs: list[InputFile], suite: str | None = None
             data.matrix = (parse_hvsupport(f.path), f)
         elif f.name == SOURCE_TREE_NAME:
             data.tree = f
+        elif f.name == NEWS_NAME:
+            data.news = (parse_news(f.path), f)
         else:
             data.documents.append((parse_api_xml(f.path), f))
     return data
