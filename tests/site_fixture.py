@@ -5,6 +5,11 @@ drivers (one of them dropped it); an enum type with three constants; a macro;
 symbols known only by an upper bound; an internal matrix entry; and a symbol
 whose name is markup, which must come out as text everywhere.
 
+Names whose pages would clash on some file system: two that differ only in
+case, one whose file name would pass 255 bytes (and one that does once its
+non-ASCII letters are encoded), `index` and `NUL`, and a driver and a driver
+group named `index` (beside driver/index.html and matrix/index.html).
+
 From source trees: RPC procedures (261 carries virDomainPMSuspendForDuration),
 driver implementations, and flag masks: for virDomainUndefineFlags qemu's is
 known in two trees, test's in one, lxc's is unknown; qemu accepts its flags
@@ -18,15 +23,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbgen.checks.registry import check_rows
+from kbgen.merge.aliases import with_enum_values
 from kbgen.store.schema import SCHEMA_VERSION
 from kbgen.store.writer import write_database
 from kbgen.versions import version_key
 
 HOSTILE_NAME = "<script>alert(1)</script>"
+CASE_NAMES = ("virFixtureCase", "virfixturecase")
+LONG_NAME = "VIR_FIXTURE_" + "LONG_" * 60 + "NAME"
+WIDE_NAME = "virFixtureWide" + "\u00e9" * 60
+RESERVED_NAMES = ("index", "NUL")
 BUILT_AT = "2024-05-06T07:08:09Z"
 RELEASES = ("7.0.0", "9.0.0", "11.3.0")
 SUITES = {"7.0.0": "bullseye", "9.0.0": "bookworm", "11.3.0": "trixie"}
 XML_ORIGIN = "{release}:libvirt-dev_{release}_amd64.deb:usr/share/libvirt/api/libvirt-api.xml"
+NEWS_ORIGIN = "11.3.0:libvirt-doc_11.3.0_all.deb:usr/share/doc/libvirt-doc/html/news.html"
+RELEASE_DATES = {"0.9.4": "2011-08-03", "0.9.10": "2012-02-13", "0.9.11": "2012-04-03", "7.0.0": "2021-01-15",
+                 "8.9.0": "2022-11-01", "9.0.0": "2023-01-16", "11.3.0": "2025-05-02"}
 HVSUPPORT_ORIGIN = "11.3.0:libvirt-doc_11.3.0_all.deb:usr/share/doc/libvirt-doc/html/hvsupport.html"
 
 
@@ -75,6 +88,8 @@ SYMBOLS = [
     symbol("VIR_DOMAIN_VCPU_MAXIMUM", "enum", "0.8.5", enum_type="virDomainVcpuFlags", value="4"),
     symbol("VIR_DOMAIN_AFFECT_CURRENT", "enum", "0.9.2", enum_type="virDomainModificationImpact", value="0"),
     symbol("VIR_DOMAIN_AFFECT_LIVE", "enum", "0.9.2", enum_type="virDomainModificationImpact", value="1"),
+    *(symbol(name, "function", "1.0.0", file="libvirt-host") for name in CASE_NAMES),
+    *(symbol(name, "macro", "1.0.0", file="libvirt-host") for name in (LONG_NAME, WIDE_NAME, *RESERVED_NAMES)),
 ]
 
 SUPPORT = [
@@ -93,6 +108,8 @@ SUPPORT = [
     support("virDomainPMSuspendForDuration", "qemu", "0.9.10"),
     support("virDomainPMSuspendForDuration", "remote", "0.9.10"),
     support("virDomainSetVcpusFlags", "qemu", "0.8.5"),
+    support(CASE_NAMES[0], "index", "1.0.0", group="index"),
+    support(CASE_NAMES[1], "index", "1.0.0", group="index"),
 ]
 
 MATRIX = [
@@ -104,6 +121,7 @@ MATRIX = [
     matrix("virNetworkCreate", "0.2.0", group="network"),
     matrix("virDomainPMSuspendForDuration", "0.9.10"),
     matrix("virDomainSetVcpusFlags", "0.8.5"),
+    *(matrix(name, "1.0.0", group="index") for name in CASE_NAMES),
 ]
 
 TREE_ORIGIN = "{release}:libvirt_{release}.orig.tar.xz"
@@ -189,11 +207,14 @@ def site_tables() -> dict[str, list[dict]]:
              "has_source": True}
             for v in RELEASES
         ],
+        "release_dates": [
+            {"version": v, "version_key": version_key(v), "date": d, "origin": NEWS_ORIGIN} for v, d in RELEASE_DATES.items()
+        ],
         "inputs": [
             {"release": v, "name": "libvirt-api.xml", "origin": XML_ORIGIN.format(release=v), "sha256": "0" * 64}
             for v in RELEASES
         ],
-        "symbols": SYMBOLS,
+        "symbols": with_enum_values(SYMBOLS),
         "flag_links": [
             {"function": "virDomainUndefineFlags", "enum_type": "virDomainUndefineFlagsValues"},
             {"function": "virDomainSetVcpusFlags", "enum_type": "virDomainVcpuFlags"},

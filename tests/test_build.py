@@ -1,9 +1,10 @@
 """Merging releases: where each `since` comes from, and every disagreement reported."""
 
 import json
+import shutil
 
 import pytest
-from conftest import NEW, OLD, fixture_releases, local_resolver
+from conftest import FIXTURES, NEW, OLD, fixture_releases, local_resolver
 
 
 def symbol(tables, name):
@@ -79,8 +80,8 @@ def test_flag_links_only_name_known_enum_types(fixture_tables):
 
 def test_inputs_are_recorded_with_checksums(fixture_tables):
     names = sorted((i["release"], i["name"]) for i in fixture_tables["inputs"])
-    assert names == [(NEW, "hvsupport.html"), (NEW, "libvirt-api.xml"), (NEW, "libvirt-qemu-api.xml"), (NEW, "source-tree"),
-                     (OLD, "hvsupport.html"), (OLD, "libvirt-api.xml"), (OLD, "source-tree")]
+    assert names == [(NEW, "hvsupport.html"), (NEW, "libvirt-api.xml"), (NEW, "libvirt-qemu-api.xml"), (NEW, "news.html"),
+                     (NEW, "source-tree"), (OLD, "hvsupport.html"), (OLD, "libvirt-api.xml"), (OLD, "news.html"), (OLD, "source-tree")]
     assert all(len(i["sha256"]) == 64 for i in fixture_tables["inputs"] if i["name"] != "source-tree")
 
 
@@ -93,3 +94,27 @@ def test_a_release_without_api_xml_is_refused(tmp_path):
     (only_html / "hvsupport.html").write_text((tmp_path.parent / "x").name)
     with pytest.raises(KbgenError, match="no libvirt-api.xml"):
         local_resolver(tmp_path).release_inputs(Release("1.0.0", (Source("path", str(only_html)),)))
+
+
+def test_every_release_of_the_news_pages_is_dated(fixture_tables):
+    dates = {row["version"]: (row["date"], row["origin"]) for row in fixture_tables["release_dates"]}
+    assert len(dates) == 17 and dates["0.9.10"][0] == "2012-02-13"
+    assert dates["0.9.10"][1].startswith(f"{NEW}:") and dates["0.9.10"][1].endswith("news.html")
+    assert [r["version"] for r in fixture_tables["release_dates"]][:2] == ["0.0.1", "0.2.0"]
+    assert not [d for d in fixture_tables["disagreements"] if d["kind"] == "release-date-changed"]
+
+
+def test_news_pages_that_disagree_about_a_date_are_reported(tmp_path):
+    from kbgen.build import build_tables
+    from kbgen.inputs.manifest import Release, Source
+
+    old = tmp_path / "old"
+    shutil.copytree(FIXTURES / "release-old", old)
+    news = old / "news.html"
+    news.write_text(news.read_text().replace("v0.9.10 (2012-02-13)", "v0.9.10 (2012-02-14)"))
+    tables = build_tables([Release(OLD, (Source("path", str(old)),)), Release(NEW, (Source("path", str(FIXTURES / "release-new")),))],
+                          local_resolver(tmp_path / "cache"))
+    found = [d for d in tables["disagreements"] if d["kind"] == "release-date-changed"]
+    assert [d["subject"] for d in found] == ["v0.9.10"]
+    assert json.loads(found[0]["values"]) == {OLD: "2012-02-14", NEW: "2012-02-13"}
+    assert next(r for r in tables["release_dates"] if r["version"] == "0.9.10")["date"] == "2012-02-13"

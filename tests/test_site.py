@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from site_fixture import BUILT_AT, HOSTILE_NAME, SYMBOLS, write_site_db
+from site_fixture import BUILT_AT, CASE_NAMES, HOSTILE_NAME, LONG_NAME, RESERVED_NAMES, SYMBOLS, WIDE_NAME, write_site_db
 
 from kbgen.errors import KbgenError
 from kbgen.render import site as site_module
-from kbgen.render.site import SITE_MARKER, render_site, search_index, slug
+from kbgen.render.site import LONGEST_STEM, SITE_MARKER, page_names, render_site, search_index, slug
 
 
 class Page(HTMLParser):
@@ -114,7 +114,7 @@ def test_every_page_kind_is_rendered(out):
                 "assets/site.css", "assets/site.js", "assets/explain.js", "matrix/index.html", "matrix/hypervisor.html", "matrix/network.html",
                 "driver/index.html", "driver/qemu.html", "driver/bridge.html",
                 "release/7.0.0.html", "release/9.0.0.html", "release/11.3.0.html", SITE_MARKER]
-    expected += [f"symbol/{slug(s['name'])}.html" for s in SYMBOLS]
+    expected += [f"symbol/{stem}.html" for stem in page_names(s["name"] for s in SYMBOLS).values()]
     assert [p for p in expected if not (out / p).is_file()] == []
 
 
@@ -364,7 +364,7 @@ def test_search_index_round_trips_every_symbol(out):
 
 
 def test_search_index_rows_are_arrays():
-    index = search_index([dict(s, since_exact=bool(s["since_exact"])) for s in SYMBOLS])
+    index = search_index([dict(s, since_exact=bool(s["since_exact"])) for s in SYMBOLS], page_names(s["name"] for s in SYMBOLS))
     assert all(isinstance(row, list) and len(row) in (5, 6) for row in index["symbols"])
 
 
@@ -378,6 +378,48 @@ def test_slug_encodes_everything_else_without_collisions():
     slugs = [slug(n) for n in names]
     assert len(set(slugs)) == len(names)
     assert all(re.fullmatch(r"[A-Za-z0-9_.-]+", s) for s in slugs)
+
+
+# --- page file names ----------------------------------------------------------------
+
+
+def heading(out: Path, path: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", (out / path).read_text(), re.DOTALL)
+    assert match, f"{path} has no h1"
+    return Page(match.group(1)).text
+
+
+def test_names_that_would_clash_get_pages_of_their_own(out):
+    names = [*CASE_NAMES, LONG_NAME, WIDE_NAME, *RESERVED_NAMES, HOSTILE_NAME]
+    stems = page_names(s["name"] for s in SYMBOLS)
+    assert [heading(out, f"symbol/{stems[name]}.html") for name in names] == [f"{n} function" for n in CASE_NAMES] + [
+        f"{n} macro" for n in (LONG_NAME, WIDE_NAME, *RESERVED_NAMES)] + [f"{HOSTILE_NAME} function"]
+    index_page = f"{page_names(['index'])['index']}.html"
+    assert [heading(out, path) for path in ("driver/index.html", f"driver/{index_page}", "matrix/index.html", f"matrix/{index_page}")] == [
+        "Drivers", "driver index", "Driver support matrix", "index support matrix"]
+
+
+def test_page_files_are_distinct_ignoring_case_and_fit_every_file_system(out):
+    files = [str(p.relative_to(out)) for p in out.rglob("*")]
+    assert len({f.lower() for f in files}) == len(files)
+    assert max(len(p.name.encode()) for p in out.rglob("*")) <= LONGEST_STEM + len(".html")
+
+
+def test_the_search_index_points_at_each_symbols_own_page(out):
+    index = json.loads((out / "search-index.json").read_text())
+    for row in index["symbols"]:
+        path = f"symbol/{row[5] if len(row) > 5 else row[0]}.html"
+        assert page(out, path).title.startswith(row[0]), path
+
+
+def test_page_names_keep_plain_names_and_hash_the_rest():
+    names = ["virDomainUndefineFlags", "1.2.3", "virFoo", "virfoo", "VIRFOO", "index", "Index", "CON", "lpt1", "x" * 300, "é" * 100, ""]
+    stems = page_names(names)
+    assert stems["virDomainUndefineFlags"] == "virDomainUndefineFlags" and stems["1.2.3"] == "1.2.3"
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]*--[0-9a-f]{12}", stems[n]) for n in names[2:]), stems
+    assert len({s.lower() for s in stems.values()}) == len(names)
+    assert max(len(s) for s in stems.values()) <= LONGEST_STEM
+    assert page_names(reversed(names)) == stems
 
 
 # --- determinism and the swap ------------------------------------------------------

@@ -10,16 +10,21 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
-from kbgen.atomic import atomic_write
 from kbgen.errors import InputError, KbgenError
+from kbgen.inputs.cachedir import discard_dir, publish_dir
 from kbgen.inputs.manifest import Release, Source
 from kbgen.inputs.sourcetree import is_source_tree, is_tarball, unpack_tarball
 
 API_XML_NAMES = ("libvirt-api.xml", "libvirt-qemu-api.xml", "libvirt-lxc-api.xml", "libvirt-admin-api.xml")
 HVSUPPORT_NAME = "hvsupport.html"
+NEWS_NAME = "news.html"
 SOURCE_TREE_NAME = "source-tree"  # an InputFile whose path is a directory holding src/
-INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME)
+INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME, NEWS_NAME)
+# A package is extracted again when kbgen comes to read more of its files.
+_WANTED_KEY = hashlib.sha256(" ".join(INPUT_NAMES).encode()).hexdigest()[:8]
+MEMBERS_LIST = ".members"  # in a package's directory under extracted/: the members taken from it
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,11 @@ class Resolver:
     def source_inputs(self, version: str, source: Source) -> list[InputFile]:
         if source.kind == "pool":
             url = f"{self.mirror().rstrip('/')}/{source.location.lstrip('/')}"
-            return self._file(version, self.fetcher.fetch(url, sha256=source.sha256), source.location)
+            local = self.fetcher.fetch(url, sha256=source.sha256)
+            return self._file(version, local, source.location, PurePosixPath(source.location).name)
         if source.kind == "url":
             local = self.fetcher.fetch(source.location, sha256=source.sha256)
-            return self._file(version, local, source.location)
+            return self._file(version, local, source.location, PurePosixPath(unquote(urlsplit(source.location).path)).name)
         if source.kind == "git":
             return [self._git_tag(version, source)]
         return self._path(version, Path(source.location).expanduser(), source.sha256)
@@ -74,19 +80,19 @@ class Resolver:
             raise InputError(path, "no such file or directory")
         if sha256 and _sha256(path) != sha256:
             raise InputError(path, f"sha256 is {_sha256(path)}, the manifest expects {sha256}")
-        return self._file(version, path, str(path))
+        return self._file(version, path, str(path), path.name)
 
-    def _file(self, version: str, path: Path, origin: str) -> list[InputFile]:
-        name = PurePosixPath(origin).name
+    def _file(self, version: str, path: Path, origin: str, name: str) -> list[InputFile]:
+        """The input files of path, known by name: a URL's or pool entry's local copy has another name in the cache."""
         if name.endswith(".deb"):
-            return self._deb(version, path, origin)
+            return self._deb(version, path, name)
         if is_tarball(name):
             digest = _sha256(path)
             tree = unpack_tarball(path, self.cache_dir / "trees" / digest)
             return [InputFile(version, SOURCE_TREE_NAME, tree, name, digest)]
         if name not in INPUT_NAMES:
             raise InputError(origin, f"unknown input file name {name!r}; expected one of {', '.join(INPUT_NAMES)}, a .deb or a source tarball")
-        return [self._input(version, path, origin)]
+        return [self._input(version, path, origin, name)]
 
     def _git_tag(self, version: str, source: Source) -> InputFile:
         from kbgen.inputs.sourcetree import tag_commit, unpack_git_tag
@@ -96,35 +102,51 @@ class Resolver:
         tree = unpack_git_tag(Path(repo), commit, self.cache_dir / "trees" / f"git-{commit}")
         return InputFile(version, SOURCE_TREE_NAME, tree, f"{Path(repo).name}@{tag}", commit, repo if source.walk else None)
 
-    def _deb(self, version: str, deb: Path, origin: str) -> list[InputFile]:
-        from kbgen.inputs.debian import deb_members
-
-        target = self.cache_dir / "extracted" / _sha256(deb)
-        marker = target / ".members"  # written last: its presence means the unpacking finished
-        if not marker.exists():
-            members = deb_members(deb, lambda member: PurePosixPath(member).name in INPUT_NAMES)
-            if not members:
-                raise InputError(deb, "holds none of the libvirt input files")
-            _unpack(target, members)
-        deb_name = PurePosixPath(origin).name
-        members = marker.read_text(encoding="utf-8").splitlines()
+    def _deb(self, version: str, deb: Path, deb_name: str) -> list[InputFile]:
+        target = self.cache_dir / "extracted" / f"{_sha256(deb)}-{_WANTED_KEY}"
+        members = _extracted_members(target)
+        if members is None:  # never extracted, or a file of it was removed from the cache since
+            discard_dir(target)
+            members = _extracted_members(publish_dir(target, lambda partial: _extract_deb(deb, partial)))
+        if members is None:
+            raise KbgenError(f"{target}: removed from the cache during the build; run the build again")
         return [self._input(version, target / PurePosixPath(m).name, f"{deb_name}:{m}") for m in members]
 
     @staticmethod
-    def _input(version: str, path: Path, origin: str) -> InputFile:
-        return InputFile(version, path.name, path, origin, _sha256(path))
+    def _input(version: str, path: Path, origin: str, name: str | None = None) -> InputFile:
+        return InputFile(version, name or path.name, path, origin, _sha256(path))
 
 
-def _unpack(target: Path, members: dict[str, bytes]) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for member, data in members.items():
-        atomic_write(target / PurePosixPath(member).name, data)
-    atomic_write(target / ".members", "\n".join(sorted(members)).encode())
+def _extract_deb(deb: Path, partial: Path) -> None:
+    from kbgen.inputs.debian import deb_members
+
+    members = deb_members(deb, lambda member: PurePosixPath(member).name in INPUT_NAMES)
+    if not members:
+        raise InputError(deb, "holds none of the libvirt input files")
+    try:
+        for member, data in members.items():
+            (partial / PurePosixPath(member).name).write_bytes(data)
+        (partial / MEMBERS_LIST).write_text("\n".join(sorted(members)), encoding="utf-8")
+    except OSError as err:
+        raise KbgenError(f"cannot write to the cache in {partial.parent}: {err}") from None
+
+
+def _extracted_members(target: Path) -> list[str] | None:
+    """The members of an extracted package, or None unless every one of them is there."""
+    try:
+        members = (target / MEMBERS_LIST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return members if all((target / PurePosixPath(m).name).is_file() for m in members) else None
 
 
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err} (was it removed during the build? "
+                               "run the build again)") from None
     return h.hexdigest()

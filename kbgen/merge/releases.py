@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from kbgen.checks.registry import Disagreements, check_rows
 from kbgen.inputs.sources import InputFile
+from kbgen.merge.aliases import with_enum_values
 from kbgen.merge.trees import tree_tables
 from kbgen.parse.apixml import Symbol
 from kbgen.parse.release import ReleaseData
@@ -40,10 +41,11 @@ class _Merger:
     def tables(self) -> dict[str, list[dict]]:
         history = self._symbol_history()
         matrix_rows = self._matrix_rows()
-        symbols = [self._symbol_row(name, seen, matrix_rows.get(name)) for name, seen in history.items()]
+        symbols = with_enum_values([self._symbol_row(name, seen, matrix_rows.get(name)) for name, seen in history.items()])
         public = {row["name"] for row in symbols}
         tables = {
             "releases": self._release_rows(),
+            "release_dates": self._release_dates(),
             "inputs": self._input_rows(),
             "symbols": symbols,
             "flag_links": self._flag_links(history),
@@ -86,6 +88,21 @@ class _Merger:
             }
             for r in self.releases
         ]
+
+    def _release_dates(self) -> list[dict]:
+        """Every release any news.html lists, with its date (from the newest page that lists it)."""
+        seen: dict[str, dict[str, tuple[str, InputFile]]] = {}
+        for r in self.releases:
+            for entry in (r.news[0] if r.news else []):
+                seen.setdefault(entry.version, {})[r.version] = (entry.date, r.news[1])
+        rows = []
+        for version, pages in seen.items():
+            dates = {page: date for page, (date, _) in pages.items()}
+            if len(set(dates.values())) > 1:
+                self.disagree(f"v{version}", "release-date-changed", f"v{version}: news.html gives different dates across releases", dates)
+            date, f = pages[max(pages, key=version_key)]
+            rows.append({"version": version, "version_key": version_key(version), "date": date, "origin": _origin(f)})
+        return sorted(rows, key=lambda row: row["version_key"])
 
     def _input_rows(self) -> list[dict]:
         return [

@@ -10,6 +10,7 @@ into a new directory next to the output and swapped in only when complete.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import sqlite3
 import string
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
@@ -34,6 +36,9 @@ from kbgen.versions import version_key
 
 SITE_MARKER = ".kbgen-site"
 SLUG_SAFE = frozenset(string.ascii_letters + string.digits + "_.")
+RESERVED_STEMS = frozenset({"index", "con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
+LONGEST_STEM = 120
+HASH_CHARS = 12
 REFERENCE_URL = "https://libvirt.org/html/libvirt-{file}.html#{name}"
 SECTION_TITLES = {
     "function": "Functions",
@@ -76,6 +81,25 @@ def render_site(db_path: Path, out_dir: Path, *, base_url: str = "") -> SiteRepo
 def slug(name: str) -> str:
     """The file name of NAME's page: safe characters kept, every other byte written -XX."""
     return "".join(ch if ch in SLUG_SAFE else "".join(f"-{b:02x}" for b in ch.encode()) for ch in name)
+
+
+def page_names(names) -> dict[str, str]:
+    """The file names (without .html) of NAMES' pages in one directory.
+
+    A name's slug, unless another name's slug differs from it only in case, it is reserved
+    (index, a Windows device name) or longer than LONGEST_STEM bytes: then the slug, shortened,
+    then "--" and a hash of the name. A slug never holds "--", so the names are distinct even
+    on a file system that ignores case, and each fits in any file system's limit.
+    """
+    slugs = {name: slug(name) for name in names}
+    folded = Counter(s.lower() for s in slugs.values())
+    return {name: s if folded[s.lower()] == 1 and s.lower() not in RESERVED_STEMS and 0 < len(s) <= LONGEST_STEM else _hashed(name, s)
+            for name, s in slugs.items()}
+
+
+def _hashed(name: str, stem: str) -> str:
+    digest = hashlib.sha256(name.encode()).hexdigest()[:HASH_CHARS]
+    return f"{stem[:LONGEST_STEM - HASH_CHARS - 2]}--{digest}"
 
 
 def breakable(name: str) -> Markup:
@@ -148,6 +172,21 @@ class Catalog:
         by_driver = self.support_of.get(api, {})
         rows = [(d, by_driver.get(d)) for d in self.group_drivers.get(entry["driver_group"], [])]
         return dict(entry, rows=rows, implemented=sum(1 for _, r in rows if r and not r["removed_in"]))
+
+    @cached_property
+    def page_stems(self) -> dict[str, dict[str, str]]:
+        """Directory (symbol, driver, matrix, release) -> name -> the file name of its page there, without .html."""
+        names = {
+            "symbol": [s["name"] for s in self.symbols],
+            "driver": sorted({r["driver"] for r in self.support}),
+            "matrix": sorted({m["driver_group"] for m in self.matrix.values()} | set(self.group_drivers)),
+            "release": [r["version"] for r in self.releases],
+        }
+        return {directory: page_names(members) for directory, members in names.items()}
+
+    def page(self, name: str, directory: str) -> str:
+        """The path of NAME's page in DIRECTORY, from the top of the site."""
+        return f"{directory}/{self.page_stems[directory][name]}.html"
 
     @cached_property
     def by_name(self) -> dict[str, dict]:
@@ -298,6 +337,7 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["slug"] = slug
+    env.filters["page"] = catalog.page
     env.filters["breakable"] = breakable
     env.globals["inline_asset"] = _inline_asset
     env.globals.update(
@@ -356,7 +396,7 @@ def _kind_counts(symbols: list[dict]) -> list[tuple[str, int]]:
 
 def _symbol_pages(site: SiteWriter) -> None:
     for sym in site.catalog.symbols:
-        site.page(f"symbol/{slug(sym['name'])}.html", "symbol.html", **_symbol_context(site.catalog, sym))
+        site.page(site.catalog.page(sym["name"], "symbol"), "symbol.html", **_symbol_context(site.catalog, sym))
 
 
 def _symbol_context(catalog: Catalog, sym: dict) -> dict:
@@ -393,7 +433,7 @@ def _matrix_pages(site: SiteWriter) -> None:
     by_group = _grouped((m["driver_group"], m["api"]) for m in catalog.matrix.values())
     for group, apis in sorted(by_group.items()):
         rows = [dict(catalog.support_table(api), api=api) for api in sorted(apis)]
-        site.page(f"matrix/{slug(group)}.html", "matrix.html", group=group, drivers=catalog.group_drivers.get(group, []), rows=rows)
+        site.page(catalog.page(group, "matrix"), "matrix.html", group=group, drivers=catalog.group_drivers.get(group, []), rows=rows)
     site.page("matrix/index.html", "matrix_index.html", by_group={g: len(a) for g, a in sorted(by_group.items())},
               group_drivers=catalog.group_drivers)
 
@@ -405,7 +445,7 @@ def _driver_pages(site: SiteWriter) -> None:
         rows.sort(key=lambda r: r["api"])
         history = _driver_history(rows)
         summary = _driver_summary(driver, rows, history)
-        site.page(f"driver/{slug(driver)}.html", "driver.html", driver=driver, rows=rows, history=history, driver_groups=summary["groups"],
+        site.page(site.catalog.page(driver, "driver"), "driver.html", driver=driver, rows=rows, history=history, driver_groups=summary["groups"],
                   flag_masks=site.catalog.flag_masks(driver, rows))
         summaries.append(summary)
     site.page("driver/index.html", "driver_index.html", summaries=summaries)
@@ -474,7 +514,7 @@ def _kind_sections(symbols: list[dict]) -> list[tuple[str, str, list[dict]]]:
 
 def _release_pages(site: SiteWriter, windows: list[dict]) -> None:
     for window in windows:
-        site.page(f"release/{slug(window['release']['version'])}.html", "release.html",
+        site.page(site.catalog.page(window["release"]["version"], "release"), "release.html",
                   sections=_kind_sections(window["exact"]), **window)
     site.page("releases.html", "releases.html", windows=windows)
 
@@ -482,15 +522,15 @@ def _release_pages(site: SiteWriter, windows: list[dict]) -> None:
 # --- search index and assets -------------------------------------------------------
 
 
-def search_index(symbols: list[dict]) -> dict:
-    """Compact rows: [name, kind index, module index, since, exact 0/1, page slug if not the name]."""
+def search_index(symbols: list[dict], stems: dict[str, str]) -> dict:
+    """Compact rows: [name, kind index, module index, since, exact 0/1, page file name without .html if not the name]."""
     kinds = sorted({s["kind"] for s in symbols})
     modules = sorted({s["module"] or "" for s in symbols})
     rows = []
     for s in symbols:
         row = [s["name"], kinds.index(s["kind"]), modules.index(s["module"] or ""), s["since"], int(s["since_exact"])]
-        if slug(s["name"]) != s["name"]:
-            row.append(slug(s["name"]))
+        if stems[s["name"]] != s["name"]:
+            row.append(stems[s["name"]])
         rows.append(row)
     return {"kinds": kinds, "modules": modules, "symbols": rows}
 
@@ -501,7 +541,7 @@ def _script_safe_json(data) -> str:
 
 
 def _write_search_index(site: SiteWriter) -> None:
-    data = _script_safe_json(search_index(site.catalog.symbols))
+    data = _script_safe_json(search_index(site.catalog.symbols, site.catalog.page_stems["symbol"]))
     site.write("search-index.json", data + "\n")
     site.write("search-index.js", f"window.KB_INDEX={data};\n")
 

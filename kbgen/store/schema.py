@@ -6,7 +6,7 @@ two in step). The writer (writer.py) creates it; the reader (reader.py) checks i
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 # table -> (columns with SQLite types, primary key, indexes)
 SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
@@ -16,11 +16,12 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         ("version",),
         [],
     ),
+    "release_dates": ({"version": str, "version_key": int, "date": str, "origin": str}, ("version",), [("version_key",)]),
     "inputs": ({"release": str, "name": str, "origin": str, "sha256": str}, ("release", "name"), []),
     "symbols": (
         {
             "name": str, "kind": str, "module": str, "file": str, "enum_type": str, "value": str,
-            "has_flags": bool, "since": str, "since_key": int, "since_exact": bool,
+            "alias_of": str, "int_value": int, "has_flags": bool, "since": str, "since_key": int, "since_exact": bool,
             "since_source": str, "since_origin": str, "first_release": str, "last_release": str,
         },
         ("name",),
