@@ -1,22 +1,27 @@
 """Merging source-tree facts: flag constants defined as other constants, and the page generator's derived rows."""
 
 from kbgen.checks.source_vs_hvsupport import table_support
+from kbgen.merge.aliases import with_enum_values
 from kbgen.merge.trees import FlagAliases
 from kbgen.parse.drivertable import TableEntry
 from kbgen.parse.tree import TreeFacts
 
 
-def enum(value, enum_type):
-    return {"kind": "enum", "value": value, "enum_type": enum_type}
+def enum(name, value, enum_type):
+    return {"name": name, "kind": "enum", "value": value, "enum_type": enum_type}
 
 
-SYMBOLS = {
-    "VIR_DOMAIN_AFFECT_LIVE": enum("1", "virDomainModificationImpact"),
-    "VIR_DOMAIN_AFFECT_CONFIG": enum("2", "virDomainModificationImpact"),
-    "VIR_DOMAIN_DEVICE_MODIFY_LIVE": enum("VIR_DOMAIN_AFFECT_LIVE", "virDomainDeviceModifyFlags"),
-    "VIR_DOMAIN_DEVICE_MODIFY_CONFIG": enum("VIR_DOMAIN_AFFECT_CONFIG", "virDomainDeviceModifyFlags"),
-    "VIR_DOMAIN_DEVICE_MODIFY_FORCE": enum("4", "virDomainDeviceModifyFlags"),
-}
+def merged(*rows):
+    return {row["name"]: row for row in with_enum_values(list(rows))}
+
+
+SYMBOLS = merged(
+    enum("VIR_DOMAIN_AFFECT_LIVE", "1", "virDomainModificationImpact"),
+    enum("VIR_DOMAIN_AFFECT_CONFIG", "2", "virDomainModificationImpact"),
+    enum("VIR_DOMAIN_DEVICE_MODIFY_LIVE", "VIR_DOMAIN_AFFECT_LIVE", "virDomainDeviceModifyFlags"),
+    enum("VIR_DOMAIN_DEVICE_MODIFY_CONFIG", "VIR_DOMAIN_AFFECT_CONFIG", "virDomainDeviceModifyFlags"),
+    enum("VIR_DOMAIN_DEVICE_MODIFY_FORCE", "4", "virDomainDeviceModifyFlags"),
+)
 
 
 def test_a_mask_naming_the_other_constant_accepts_the_functions_own():
@@ -27,9 +32,16 @@ def test_a_mask_naming_the_other_constant_accepts_the_functions_own():
     assert aliases.accepted("virDomainOther", ("VIR_DOMAIN_AFFECT_LIVE",)) == ("VIR_DOMAIN_AFFECT_LIVE",)
 
 
+def test_an_alias_takes_the_value_of_the_constant_it_stands_for():
+    row = SYMBOLS["VIR_DOMAIN_DEVICE_MODIFY_CONFIG"]
+    assert (row["alias_of"], row["int_value"]) == ("VIR_DOMAIN_AFFECT_CONFIG", 2)
+    assert (SYMBOLS["VIR_DOMAIN_DEVICE_MODIFY_FORCE"]["alias_of"], SYMBOLS["VIR_DOMAIN_DEVICE_MODIFY_FORCE"]["int_value"]) == (None, 4)
+
+
 def test_alias_cycles_end():
-    cyclic = {"A": enum("B", "t"), "B": enum("A", "t")}
+    cyclic = merged(enum("A", "B", "t"), enum("B", "A", "t"))
     assert FlagAliases(cyclic, {}).canonical("A") in {"A", "B"}
+    assert cyclic["A"]["int_value"] is None
 
 
 def entry(field, since, removed=None, function="impl"):

@@ -124,24 +124,20 @@ def _driver_flags(trees, symbols, drivers, flag_types) -> list[dict]:
 
 
 class FlagAliases:
-    """Flag constants defined as other constants (VIR_DOMAIN_DEVICE_MODIFY_LIVE = VIR_DOMAIN_AFFECT_LIVE).
+    """Flag constants defined as other constants (VIR_DOMAIN_DEVICE_MODIFY_LIVE = VIR_DOMAIN_AFFECT_LIVE), from `alias_of`.
 
     A driver's mask often names the other constant; the function's own constant is accepted all the same.
     """
 
     def __init__(self, symbols: dict[str, dict], flag_types: dict[str, set[str]]):
         enums = {name: row for name, row in symbols.items() if row["kind"] == "enum"}
-        self._target = {name: row["value"] for name, row in enums.items() if row["value"] in enums}
+        self._target = {name: row["alias_of"] for name, row in enums.items() if row["alias_of"]}
         self._constants = {
             api: [name for name, row in enums.items() if row["enum_type"] in types] for api, types in flag_types.items()
         }
 
     def canonical(self, name: str) -> str:
-        seen = {name}
-        while name in self._target and self._target[name] not in seen:
-            name = self._target[name]
-            seen.add(name)
-        return name
+        return self._target.get(name, name)
 
     def accepted(self, api: str, mask: tuple[str, ...]) -> tuple[str, ...]:
         """The mask's names plus the function's own constants that stand for one of them."""
