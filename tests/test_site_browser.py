@@ -319,6 +319,30 @@ def test_explain_works_from_file_url(page, site_dir):
     assert "added in 0.9.10" in words(finding)
 
 
+PROPERTY_WORDS = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]
+MESSAGE_FORMS = ["error: unknown procedure: {word}", "error: unsupported flags (0x1) in function {word}",
+                 "error: this function is not supported by the connection driver: {word}", "version `LIBVIRT_{word}' not found",
+                 "libvirt version: {word}", "Running against daemon: {word}"]
+
+
+@pytest.mark.parametrize("word", PROPERTY_WORDS)
+def test_explain_takes_words_naming_object_properties_as_plain_names(page, base_url, word):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    pasted = "\n".join(form.format(word=word) for form in MESSAGE_FORMS)
+    findings = explain(page, base_url + "explain.html?q=" + quote(pasted))
+    assert findings.evaluate_all("all => all.map(f => f.dataset.kind)") == ["unsupported-flags", "not-supported"]
+    texts = [words(f) for f in findings.all()]
+    assert f"{word} is not a driver implementation known to this knowledge base" in texts[0]
+    assert f"the connection's driver does not implement {word}; no driver implements it" in texts[1]
+    assert not [t for t in texts if "undefined" in t or "native code" in t]
+    for form in MESSAGE_FORMS:
+        page.fill("#explain-input", form.format(word=word))
+        assert page.locator("#explain-status").text_content() in ("1 message explained.", "No message that points to a version mismatch "
+                                                                   "was found; the list below says which ones are recognised.")
+    assert errors == []
+
+
 @pytest.mark.parametrize("path", ["index.html?q=undefine", "symbol/virDomainUndefineFlags.html", "release/9.0.0.html",
                                   "explain.html?q=" + quote("error: unsupported flags (0x40) in function lxcDomainUndefineFlags")])
 def test_phone_width_has_no_sideways_scrolling(browser, base_url, path):

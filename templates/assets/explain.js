@@ -33,6 +33,11 @@
     return exact ? since : "\u2264 " + since;
   }
 
+  /* OBJECT's own KEY: a word from the pasted text may be "constructor" or "__proto__". */
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
+
   /* NAMES as parts, separated by ", ". */
   function listed(names) {
     var parts = [];
@@ -64,7 +69,7 @@
   // --- the explainers: one per message, as in kbgen/diagnose.py ---------------------------
 
   function unknownProcedure(kb, number) {
-    var p = kb.data.procedures[String(Number(number))];
+    var p = own(kb.data.procedures, String(Number(number)));
     if (!p) {
       var hint = kb.lastProcedure ? "the remote protocol of the ingested source trees ends at " + kb.lastProcedure : "no remote protocol in this knowledge base";
       return { meaning: ["remote procedure " + number + " is not in any ingested source tree (" + hint + ")"], advice: [] };
@@ -84,7 +89,7 @@
       var value = BigInt(row[1]);
       if (!(bits & value)) return;
       var others = Object.keys(row[2]).filter(function (d) { return d !== driver; }).sort();
-      flags.push({ flag: row[0], value: value, since: row[2][driver], others: others });
+      flags.push({ flag: row[0], value: value, since: own(row[2], driver), others: others });
       bits &= ~value;
     });
     return { flags: flags, rest: bits };
@@ -97,11 +102,11 @@
   }
 
   function unsupportedFlags(kb, mask, fn) {
-    var impl = kb.data.implementations[fn];
+    var impl = own(kb.data.implementations, fn);
     if (!impl) return { meaning: [fn + " is not a driver implementation known to this knowledge base"], advice: [] };
     var driver = impl[0];
     var api = impl[1];
-    var decoded = decodeFlags(kb.data.flags[api] || [], mask, driver);
+    var decoded = decodeFlags(own(kb.data.flags, api) || [], mask, driver);
     var names = decoded.flags.map(function (f) { return f.flag; });
     var rejected = decoded.flags.filter(function (f) { return !f.since; }).map(function (f) { return f.flag; });
     var facts = decoded.flags.map(function (f) { return flagFact(f, driver); });
@@ -116,7 +121,7 @@
   }
 
   function notSupported(kb, api) {
-    var drivers = (kb.data.support[api] || []).map(function (d) {
+    var drivers = (own(kb.data.support, api) || []).map(function (d) {
       return d[0] + " " + d[1] + (d[2] ? " (removed in " + d[2] + ")" : "");
     });
     return {
@@ -127,11 +132,11 @@
 
   function symbolVersion(kb, prefix, version) {
     var section = "LIBVIRT_" + prefix + version;
-    var names = kb.data.sections[section] || [];
+    var names = own(kb.data.sections, section) || [];
     var shown = names.length ? listed(names.slice(0, 8)) : ["none known"];
     return {
       meaning: ["the program needs symbols of " + section + " ("].concat(shown, [
-        (names.length > 8 ? " ..." : "") + "): the installed " + SYMS_MODULES[prefix] + " library is older than " + version]),
+        (names.length > 8 ? " ..." : "") + "): the installed " + own(SYMS_MODULES, prefix) + " library is older than " + version]),
       advice: ["install libvirt " + version + " or later, or rebuild the program against the installed libvirt"],
       facts: names.length > 8 ? [["all " + names.length + ": "].concat(listed(names))] : []
     };
