@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator
 
 from kbgen.answers import query
 from kbgen.versions import is_version, key_version, version_key
@@ -23,14 +24,67 @@ PATTERNS = {
 SYMS_MODULES = {"": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin"}
 
 
+MAX_LINE = 64 * 1024  # characters of an input line that explain reads; the rest of a longer line is skipped
+MAX_FINDINGS = 100  # distinct messages; explain stops reading at the next new one
+_VERSION_LIKE = re.compile(r"\d+\.\d+\.\d+")
+
+
 def explain(conn: sqlite3.Connection, text: str) -> list[dict]:
     """Every recognised message in TEXT, each with what it means and what to do."""
-    findings = []
-    for kind, pattern in PATTERNS.items():
-        for match in pattern.finditer(text):
-            findings.append(EXPLAINERS[kind](conn, *match.groups()) | {"kind": kind, "matched": match.group(0)})
-    findings.sort(key=lambda f: text.find(f["matched"]))
-    return _merge_daemon_versions(conn, findings)
+    return explain_lines(conn, text.split("\n"))["findings"]
+
+
+def explain_lines(conn: sqlite3.Connection, lines: Iterable[str]) -> dict:
+    """explain() over LINES as they come, in bounded memory: each line cut at MAX_LINE characters, each distinct
+    message once with its count, and no more than MAX_FINDINGS of them (then "truncated" and reading stops)."""
+    findings: dict[tuple[str, str], dict] = {}
+    read = cut = 0
+    truncated = False
+    for read, line in enumerate(lines, 1):
+        cut += len(line.rstrip("\r\n")) > MAX_LINE
+        truncated = not _record(conn, line[:MAX_LINE], findings)
+        if truncated:
+            break
+    return {"findings": _merge_daemon_versions(conn, list(findings.values())), "truncated": truncated,
+            "max_findings": MAX_FINDINGS, "lines_read": read, "lines_cut": cut, "max_line": MAX_LINE}
+
+
+def read_lines(stream) -> Iterator[str]:
+    """STREAM's lines; of a line longer than MAX_LINE characters only its first MAX_LINE + 1 are ever held."""
+    while line := stream.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            while (rest := stream.readline(MAX_LINE)) and not rest.endswith("\n"):
+                pass
+        yield line
+
+
+def _record(conn, line: str, findings: dict) -> bool:
+    """Add LINE's messages to FINDINGS, or count them once more; False if a new one would pass MAX_FINDINGS."""
+    matches = sorted(((kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(line)), key=lambda km: km[1].start())
+    for kind, match in matches:
+        key = (kind, match.group(0))
+        if key in findings:
+            findings[key]["count"] += 1
+        elif len(findings) == MAX_FINDINGS:
+            return False
+        else:
+            findings[key] = _finding(conn, kind, match)
+    return True
+
+
+def _finding(conn, kind: str, match: re.Match) -> dict:
+    odd = next((g for g in match.groups() if g and _VERSION_LIKE.fullmatch(g) and not is_version(g)), None)
+    if odd:
+        kind, explained = "not-a-version", _not_a_version(odd)
+    else:
+        explained = EXPLAINERS[kind](conn, *match.groups())
+    return explained | {"kind": kind, "matched": match.group(0), "count": 1}
+
+
+def _not_a_version(version: str) -> dict:
+    return {"version": version,
+            "meaning": f"{version} is no libvirt release: libvirt numbers them MAJOR.MINOR.MICRO with at most 4, 3 and 3 ASCII digits",
+            "advice": "libvirt did not print this version: check where the text came from"}
 
 
 def _unknown_procedure(conn, number: str) -> dict:
@@ -117,7 +171,7 @@ def _merge_daemon_versions(conn, findings: list[dict]) -> list[dict]:
     newer = conn.execute(
         "SELECT s.name, s.since, p.number FROM symbols s LEFT JOIN procedures p ON p.api = s.name AND p.protocol = 'remote'"
         " WHERE s.kind = 'function' AND s.since_exact AND s.since_key > ? ORDER BY s.since_key, s.name", (version_key(oldest),)).fetchall()
-    summary = {"kind": "daemon-version", "matched": ", ".join(f["matched"] for f in versions),
+    summary = {"kind": "daemon-version", "matched": ", ".join(f["matched"] for f in versions), "count": sum(f["count"] for f in versions),
                "versions": sorted({f["version"] for f in versions}, key=version_key),
                "refused": [{"api": r["name"], "since": r["since"], "procedure": r["number"]} for r in newer]}
     first = ", ".join(f"{r['name']} ({r['since']}" + (f", procedure {r['number']})" if r["number"] else ")") for r in newer[:3])

@@ -1,18 +1,67 @@
-"""What both command-line tools share: exit codes, errors, JSON output, a closed pipe."""
+"""What both command-line tools share: exit codes, errors, JSON output, a closed pipe, safe terminal output."""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE
+JSON_FORMAT = "kbgen/1"  # of every --json output; the number changes only when a field is removed or changes meaning
+
+# C0 but the newline, DEL, C1, the bidi marks, embeddings, overrides and isolates, lone surrogates
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")  # json escapes C0 itself
+_STYLE = re.compile("(\x1b\\[[0-9]{1,2}m)")  # render.text.Style's SGR codes
 
 
-def quiet_broken_pipe(main):
-    """`kb ... | head` ends quietly, as other command-line tools do (without importing signal)."""
+def visible(text: str, style: bool = False) -> str:
+    """TEXT with each control character a terminal acts on written out (ESC as \\x1b, U+202E as \\u202e); STYLE keeps SGR codes."""
+    if style:
+        return "".join(part if i % 2 else _CONTROLS.sub(_escaped, part) for i, part in enumerate(_STYLE.split(text)))
+    return _CONTROLS.sub(_escaped, text)
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible_data(value):
+    """An answer (dicts, lists, strings) with every string visible(), newlines too: for renderers that lay out the lines themselves."""
+    if isinstance(value, str):
+        return visible(value).replace("\n", "\\x0a")
+    if isinstance(value, dict):
+        return {visible_data(k): visible_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [visible_data(v) for v in value]
+    return value
+
+
+class _Visible:
+    """A text stream that writes every control character visibly; the newline, and a carriage return opening
+    a write (a progress line redrawn in place), are the layout's. With `style`, render.text.Style's codes pass."""
+
+    def __init__(self, stream):
+        self.stream, self.style = stream, False
+
+    def write(self, text: str) -> int:
+        redraw = "\r" if text.startswith("\r") else ""
+        self.stream.write(redraw + visible(text[len(redraw):], self.style))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def terminal_output(main):
+    """A command's entry point: everything it writes to stdout and stderr goes through visible(), and
+    `kb ... | head` ends quietly, as other command-line tools do (without importing signal)."""
 
     def run(argv: list[str] | None = None) -> int:
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _Visible(sys.stdout), _Visible(sys.stderr)
         try:
             code = main(argv)
             sys.stdout.flush()  # a pipe closed early fails here, inside the try, not at interpreter exit
@@ -20,15 +69,29 @@ def quiet_broken_pipe(main):
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_BROKEN_PIPE
+        finally:
+            sys.stdout, sys.stderr = saved
 
     return run
 
 
-def print_json(data) -> None:
+def let_style_through(on: bool) -> None:
+    """kb colours answers only after visible_data() escaped them: its SGR codes may then pass stdout."""
+    if isinstance(sys.stdout, _Visible):
+        sys.stdout.style = on
+
+
+def json_text(command: str, payload: dict) -> str:
+    """COMMAND's answer in the envelope of every --json output (docs/json.md), as indented JSON:
+    non-ASCII kept but DEL, C1, bidi controls and lone surrogates as \\u escapes."""
     import json
 
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    data = {"format": JSON_FORMAT, "command": command} | payload
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def print_json(command: str, payload: dict) -> None:
+    sys.stdout.write(json_text(command, payload) + "\n")
 
 
 def fail(message: str) -> int:

@@ -71,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"kb: {error}")
     except sqlite3.DatabaseError as error:  # a file damaged past its first pages fails only while answering
         return fail(f"kb: {_db_path(args, conn)}: corrupt ({error}); rebuild it with `kbgen build`")
-    except (AttributeError, KeyError, TypeError, ValueError) as error:  # a value no build writes, e.g. a NULL since
-        return fail(f"kb: {_db_path(args, conn)}: damaged: it holds a value kb cannot read "
-                    f"({type(error).__name__}: {error}); rebuild it with `kbgen build`")
+    except UnicodeEncodeError as error:  # SQLite takes only UTF-8: an argument with bytes that are not
+        return fail(f"kb: {error.object!r} is not UTF-8 text")
+    except (AttributeError, KeyError, TypeError, ValueError) as error:  # e.g. a NULL since, which no build writes
+        return fail(f"kb: {_db_path(args, conn)}: cannot answer from this knowledge base ({type(error).__name__}: {error}): "
+                    "it is damaged, or kb has a bug; rebuild it with `kbgen build`, and report the error if it stays")
     if out:
         print(out)
     for line in err:
@@ -84,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 def _json(command: str, answers, missing) -> tuple[str, list[str]]:
     not_found = [{"name": name, "suggestions": suggestions} for name, suggestions in missing]
     if command in ("since", "check"):
-        return json_text({"results": answers, "not_found": not_found}), []
-    return json_text(answers[0] if answers else {"not_found": not_found}), []
+        return json_text(command, {"results": answers, "not_found": not_found}), []
+    return json_text(command, answers[0] if answers else {"not_found": not_found}), []
 
 
 def _text(command: str, answers, missing, text) -> tuple[str, list[str]]:

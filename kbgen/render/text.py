@@ -243,17 +243,27 @@ def conflicts(answer: dict, s: Style) -> list[str]:
 def explain(answer: dict, s: Style) -> list[str]:
     if not answer["findings"]:
         return ["no message kb knows was found in the text: it recognises unknown procedure, unsupported flags,",
-                "'not supported by the connection driver', version `LIBVIRT_x' not found, and libvirt version lines"]
+                "'not supported by the connection driver', version `LIBVIRT_x' not found, and libvirt version lines"] + _read_limits(answer, s)
     lines = []
     for f in answer["findings"]:
-        lines += [s.bold(f["matched"]), _field("means", f["meaning"])]
+        times = f"  ({f['count']} times)" if f.get("count", 1) > 1 else ""
+        lines += [s.bold(f["matched"]) + times, _field("means", f["meaning"])]
         for flag in f.get("flags", []):
             accepted = f"accepted since {flag['driver_accepts_since']}" if flag["driver_accepts_since"] else "not accepted by this driver"
             others = f"; accepted by {', '.join(flag['accepted_by'])}" if flag["accepted_by"] else ""
             lines.append(_field("", f"{flag['flag']} (0x{flag['value']:x}): {accepted}{others}"))
         if f.get("advice"):
             lines.append(_field("do", f["advice"]))
-    return lines
+    return lines + _read_limits(answer, s)
+
+
+def _read_limits(answer: dict, s: Style) -> list[str]:
+    notes = []
+    if answer.get("lines_cut"):
+        notes.append(f"{answer['lines_cut']} line(s) longer than {answer['max_line']} characters: only their first {answer['max_line']} were read")
+    if answer.get("truncated"):
+        notes.append(f"stopped at line {answer['lines_read']}, after {answer['max_findings']} distinct messages: the rest was not read")
+    return [s.dim(note) for note in notes]
 
 
 def check(answer: dict, s: Style) -> list[str]:
