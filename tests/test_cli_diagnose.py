@@ -22,7 +22,7 @@ def test_proc_maps_a_number_to_its_api_and_release(kb):
 def test_procedures_without_an_api_are_labelled(kb, number, label):
     data = json.loads(kb("proc", "--json", str(number))[1])
     assert (data["api"], data["label"]) == (None, label)
-    assert data["since_exact"] is False and data["since_display"] == "<= 12.8.0"
+    assert data["since"] == {"lower": None, "after": None, "upper": "12.8.0", "exact": False}
 
 
 def test_unknown_procedure_number(kb):
@@ -33,7 +33,7 @@ def test_unknown_procedure_number(kb):
 def test_since_a_flag_for_one_driver_gives_bounds(kb):
     code, out, _ = kb("since", "VIR_DOMAIN_UNDEFINE_NVRAM", "--driver", "fake")
     assert code == 0
-    assert "  accepted fake virDomainUndefineFlags: since after 7.0.0, by 12.8.0" in out
+    assert "  accepted fake virDomainUndefineFlags: after 7.0.0, by 12.8.0" in out
 
 
 def test_since_a_flag_a_driver_does_not_check(kb):
@@ -46,9 +46,9 @@ def test_since_a_flag_a_driver_does_not_check(kb):
 def test_since_a_function_json_has_flags_by_driver(kb):
     fake = json.loads(kb("since", "--json", "virDomainUndefineFlags")[1])["results"][0]["flags_by_driver"][0]
     assert fake["driver"] == "fake" and fake["function"] == "fakeDomainUndefineFlags" and fake["known"]
-    assert [(f["flag"], f["since"], f["exact"]) for f in fake["flags"]] == [
-        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4 .. 7.0.0", False),
-        ("VIR_DOMAIN_UNDEFINE_NVRAM", "after 7.0.0, by 12.8.0", False)]
+    assert [(f["flag"], f["since"]) for f in fake["flags"]] == [
+        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False}),
+        ("VIR_DOMAIN_UNDEFINE_NVRAM", {"lower": "1.2.9", "after": "7.0.0", "upper": "12.8.0", "exact": False})]
 
 
 def test_check_against_an_older_daemon_fails_with_unknown_procedure(kb):
@@ -65,7 +65,7 @@ def test_check_against_an_older_daemon_fails_with_unknown_procedure(kb):
 def test_check_a_driver_that_implements_it_later(kb):
     data = json.loads(kb("check", "--json", "--server", "0.9.10", "--driver", "qemu", "virDomainPMSuspendForDuration")[1])
     result = data["results"][0]
-    assert (result["works"], result["works_from"]) == (False, "0.9.11")
+    assert (result["works"], result["works_from"]) == (False, {"version": "0.9.11", "exact": True})
     assert result["error"] == "this function is not supported by the connection driver: virDomainPMSuspendForDuration"
 
 
@@ -102,8 +102,10 @@ def test_explain_unsupported_flags_decodes_the_mask(kb):
     data = json.loads(kb("explain", "--json", "error: unsupported flags (0x5) in function fakeDomainUndefineFlags")[1])
     finding = data["findings"][0]
     assert (finding["driver"], finding["api"]) == ("fake", "virDomainUndefineFlags")
-    assert [(f["flag"], f["driver_accepts_since"]) for f in finding["flags"]] == [
-        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4 .. 7.0.0"), ("VIR_DOMAIN_UNDEFINE_NVRAM", "after 7.0.0, by 12.8.0")]
+    assert [(f["flag"], f["value"], f["driver_accepts_since"]["upper"]) for f in finding["flags"]] == [
+        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", 1, "7.0.0"), ("VIR_DOMAIN_UNDEFINE_NVRAM", 4, "12.8.0")]
+    out = kb("explain", "error: unsupported flags (0x5) in function fakeDomainUndefineFlags")[1]
+    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE (0x1): accepted between 0.9.4 and 7.0.0" in out
 
 
 def test_explain_not_supported_lists_the_drivers_that_are(kb):

@@ -22,7 +22,7 @@ def test_since_a_function_shows_drivers_flags_and_source(kb):
     assert lines[4].split() == ["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4"]
     assert lines[6].split() == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "8.9.0"]
     assert lines[7].startswith("  accepts  flags by driver") and lines[7].endswith("(VIR_DOMAIN_UNDEFINE_*)")
-    assert lines[8].split() == ["fake", "MANAGED_SAVE", "0.9.4", "..", "7.0.0", "·", "NVRAM", "after", "7.0.0,", "by", "12.8.0"]
+    assert lines[8].split() == ["fake", "MANAGED_SAVE", "between", "0.9.4", "and", "7.0.0", "·", "NVRAM", "after", "7.0.0,", "by", "12.8.0"]
     assert lines[9].startswith("  source   version attribute in 12.8.0:") and lines[9].endswith("libvirt-api.xml")
 
 
@@ -46,7 +46,7 @@ def test_since_an_enum_constant_shows_type_value_and_takers(kb):
 
 
 def test_upper_bound_is_marked(kb):
-    assert "added in <= 7.0.0" in kb("since", "VIR_DOMAIN_OLD_ONLY")[1]
+    assert "added in ≤ 7.0.0 (first seen)" in kb("since", "VIR_DOMAIN_OLD_ONLY")[1]
 
 
 def test_module_of_a_qemu_function(kb):
@@ -75,18 +75,19 @@ def test_since_json_shape(kb):
     code, out, _ = kb("since", "--json", "virDomainUndefineFlags", "nope")
     data = json.loads(out)
     assert code == 1
+    assert (data["format"], data["command"]) == ("kbgen/1", "since")
     assert data["not_found"] == [{"name": "nope", "suggestions": []}]
     answer = data["results"][0]
-    assert {k: answer[k] for k in ("name", "kind", "module", "file", "since", "since_exact", "since_source")} == {
+    assert {k: answer[k] for k in ("name", "kind", "module", "file", "since", "since_source")} == {
         "name": "virDomainUndefineFlags", "kind": "function", "module": "libvirt", "file": "libvirt-domain",
-        "since": "0.9.4", "since_exact": True, "since_source": "xml-version"}
+        "since": {"version": "0.9.4", "exact": True}, "since_source": "xml-version"}
     assert {"driver": "ch", "driver_group": "hypervisor", "since": "7.5.0", "removed_in": None} == {
         k: v for k, v in answer["drivers"][-1].items() if k != "origin"}
     assert [c["name"] for c in answer["flags"][0]["constants"]][-1] == "VIR_DOMAIN_UNDEFINE_KEEP_TPM"
 
 
 def test_json_flag_is_accepted_before_the_command(kb):
-    assert json.loads(kb("--json", "since", "virDomainUndefineFlags")[1])["results"][0]["since"] == "0.9.4"
+    assert json.loads(kb("--json", "since", "virDomainUndefineFlags")[1])["results"][0]["since"]["version"] == "0.9.4"
 
 
 def test_show_lists_conflicts_and_matrix_row(kb):

@@ -46,21 +46,21 @@ def test_all_four_releases_are_ingested(real):
 
 def test_undefine_flags(real, capsys):
     answer = since(real[0], capsys, "virDomainUndefineFlags")
-    assert answer["since"] == "0.9.4"
+    assert answer["since"] == {"version": "0.9.4", "exact": True}
     drivers = {d["driver"]: d["since"] for d in answer["drivers"]}
     assert {k: drivers[k] for k in ("qemu", "vz", "bhyve", "hyperv", "ch")} == {
         "qemu": "0.9.4", "vz": "1.2.10", "bhyve": "5.6.0", "hyperv": "7.1.0", "ch": "7.5.0"}
-    flags = {c["name"]: c["since"] for c in answer["flags"][0]["constants"]}
+    flags = {c["name"]: c["since"]["version"] for c in answer["flags"][0]["constants"]}
     assert len(flags) == 7 and flags["VIR_DOMAIN_UNDEFINE_KEEP_TPM"] == "8.9.0"
 
 
 def test_keep_tpm(real, capsys):
     answer = since(real[0], capsys, "VIR_DOMAIN_UNDEFINE_KEEP_TPM")
-    assert (answer["since"], answer["enum_type"]) == ("8.9.0", "virDomainUndefineFlagsValues")
+    assert (answer["since"]["version"], answer["enum_type"]) == ("8.9.0", "virDomainUndefineFlagsValues")
 
 
 def test_pm_suspend_for_duration(real, capsys):
-    assert since(real[0], capsys, "virDomainPMSuspendForDuration")["since"] == "0.9.10"
+    assert since(real[0], capsys, "virDomainPMSuspendForDuration")["since"] == {"version": "0.9.10", "exact": True}
 
 
 def test_domain_xml_from_native_was_dropped_by_qemu(real, capsys):
@@ -104,7 +104,7 @@ def test_the_disagreements_found_in_real_data(real):
 def test_proc_261_is_pm_suspend_for_duration(real, capsys):
     assert kb_main(["--db", str(real[0]), "proc", "--json", "261"]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert (answer["api"], answer["since"], answer["name"]) == (
+    assert (answer["api"], answer["since"]["version"], answer["name"]) == (
         "virDomainPMSuspendForDuration", "0.9.10", "REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION")
 
 
@@ -119,7 +119,7 @@ def test_qemu_accepts_all_seven_undefine_flags_in_11_3_0(real):
 def test_the_version_mismatch_scenario(real, capsys):
     assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration"]) == 3
     result = json.loads(capsys.readouterr().out)["results"][0]
-    assert (result["works"], result["error"], result["works_from"]) == (False, "unknown procedure: 261", "0.9.10")
+    assert (result["works"], result["error"], result["works_from"]) == (False, "unknown procedure: 261", {"version": "0.9.10", "exact": True})
 
 
 def test_flag_masks_are_determined_for_most_driver_pairs(real):

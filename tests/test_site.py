@@ -190,8 +190,8 @@ def test_flags_by_driver_shows_each_drivers_newest_mask(out):
     cells = flag_cells((out / "symbol/virDomainUndefineFlags.html").read_text())
     assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "qemu"] == ("ok", "9.0.0")
     assert cells["VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "qemu"] == ("ok", "after 7.0.0, by 11.3.0")
-    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "qemu"] == ("ok", "0.9.4 .. 7.0.0")
-    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "test"] == ("ok", "0.9.4 .. 11.3.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "qemu"] == ("ok", "between 0.9.4 and 7.0.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "test"] == ("ok", "between 0.9.4 and 11.3.0")
     assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "test"] == ("no", "— not accepted")
     assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "lxc"] == ("unknown", "? unknown")
     assert {driver for _, driver in cells} == {"lxc", "qemu", "test"}
@@ -209,8 +209,8 @@ def test_flags_by_driver_gives_the_reason_a_mask_is_unknown(out):
 
 def test_flags_by_driver_follows_flags_defined_as_other_flags(out):
     cells = flag_cells((out / "symbol/virDomainSetVcpusFlags.html").read_text())
-    assert cells["VIR_DOMAIN_VCPU_LIVE", "qemu"] == ("ok", "0.9.2 .. 7.0.0")
-    assert cells["VIR_DOMAIN_VCPU_MAXIMUM", "qemu"] == ("ok", "0.8.5 .. 7.0.0")
+    assert cells["VIR_DOMAIN_VCPU_LIVE", "qemu"] == ("ok", "between 0.9.2 and 7.0.0")
+    assert cells["VIR_DOMAIN_VCPU_MAXIMUM", "qemu"] == ("ok", "between 0.8.5 and 7.0.0")
     assert "VIR_DOMAIN_VCPU_CURRENT: value 0, accepted by every driver" in section(out, "symbol/virDomainSetVcpusFlags.html", "flags-by-driver")
 
 
@@ -220,8 +220,8 @@ def test_flags_by_driver_says_when_no_flag_is_accepted(out):
 
 def test_enum_constant_page_lists_the_drivers_accepting_it(out):
     assert (section(out, "symbol/VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.html", "accepted-by").endswith(
-        "qemu virDomainUndefineFlags 0.9.4 .. 7.0.0 test virDomainUndefineFlags 0.9.4 .. 11.3.0"))
-    assert "qemu virDomainSetVcpusFlags 0.9.2 .. 7.0.0" in section(out, "symbol/VIR_DOMAIN_VCPU_LIVE.html", "accepted-by")
+        "qemu virDomainUndefineFlags between 0.9.4 and 7.0.0 test virDomainUndefineFlags between 0.9.4 and 11.3.0"))
+    assert "qemu virDomainSetVcpusFlags between 0.9.2 and 7.0.0" in section(out, "symbol/VIR_DOMAIN_VCPU_LIVE.html", "accepted-by")
     assert "accepted-by" not in page(out, "symbol/VIR_DOMAIN_VCPU_CURRENT.html").ids
 
 
@@ -246,7 +246,7 @@ def test_enum_constant_page_shows_type_value_siblings_and_takers(out):
 
 def test_upper_bound_is_marked_as_first_seen(out):
     text = page(out, "symbol/virConnectOldFeature.html").text
-    assert "≤ 7.0.0 (first seen in)" in text
+    assert "≤ 7.0.0 (first seen)" in text
     assert "source: first-seen" in text
 
 
@@ -296,12 +296,12 @@ def test_explain_page_is_linked_from_every_page(out):
 
 def test_explain_data_answers_the_messages(out):
     data = json.loads((out / "explain-data.json").read_text())
-    assert data["procedures"]["261"] == ["REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION", "virDomainPMSuspendForDuration", "api", "0.9.10", 1]
+    assert data["procedures"]["261"] == ["REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION", "virDomainPMSuspendForDuration", "api", "0.9.10", "0.9.10"]
     assert data["procedures"]["318"][1:3] == [None, "event"]
     assert "2" not in data["procedures"]
     assert data["implementations"]["lxcDomainUndefineFlags"] == ["lxc", "virDomainUndefineFlags"]
-    assert data["flags"]["virDomainUndefineFlags"][-1] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "9.0.0"}]
-    assert data["flags"]["virDomainSetVcpusFlags"][0] == ["VIR_DOMAIN_VCPU_LIVE", 1, {"qemu": "0.9.2 .. 7.0.0"}]
+    assert data["flags"]["virDomainUndefineFlags"][-1] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "since 9.0.0"}]
+    assert data["flags"]["virDomainSetVcpusFlags"][0] == ["VIR_DOMAIN_VCPU_LIVE", 1, {"qemu": "between 0.9.2 and 7.0.0"}]
     assert data["support"]["virDomainFDAssociate"] == [["lxc", "8.9.0", "10.0.0"], ["qemu", "9.0.0"], ["remote", "9.0.0"]]
     assert data["sections"]["LIBVIRT_QEMU_0.8.3"] == ["virDomainQemuAttach"]
     script = (out / "explain-data.js").read_text()

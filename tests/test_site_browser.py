@@ -129,7 +129,7 @@ def test_results_show_kind_module_and_release(page, base_url):
     assert [first.locator(f".{part}").text_content() for part in ("name", "kind", "module", "since")] == [
         "virDomainUndefineFlags", "function", "libvirt", "0.9.4"]
     upper = search_for(page, base_url, "virConnectOldFeature")
-    assert page.locator("#results li .since").first.text_content() == "≤ 7.0.0"
+    assert page.locator("#results li .since").first.text_content() == "≤ 7.0.0 (first seen)"
     assert upper.count() == 1
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from kbgen.answers import query
+from kbgen.render.bounds import bound_text, since_text
 from kbgen.versions import is_version, key_version, version_key
 
 PATTERNS = {
@@ -95,8 +96,8 @@ def _unknown_procedure(conn, number: str) -> dict:
     what = p["api"] or f"{p['name']} ({p['label']}, no public API)"
     return {
         "procedure": p,
-        "meaning": f"the client called {what} (remote procedure {number}), added in {p['since_display']}: the daemon is older than that",
-        "advice": f"upgrade the daemon to libvirt {p['since']} or later, or fall back to calls that the daemon's release has",
+        "meaning": f"the client called {what} (remote procedure {number}), added in {bound_text(p['since'])}: the daemon is older than that",
+        "advice": f"upgrade the daemon to libvirt {_newest(p['since'])} or later, or fall back to calls that the daemon's release has",
     }
 
 
@@ -115,33 +116,29 @@ def _unsupported_flags(conn, mask: str, function: str) -> dict:
             bits &= ~value
     rejected = [f["flag"] for f in flags if not f["driver_accepts_since"]]
     return {
-        "driver": impl["driver"], "api": impl["api"], "flags": flags, "undecoded": hex(bits) if bits else None,
+        "driver": impl["driver"], "api": impl["api"], "flags": flags, "undecoded": bits or None,
         "meaning": f"the {impl['driver']} driver's {impl['api']} rejected flags 0x{mask}: {', '.join(f['flag'] for f in flags) or 'unknown bits'}",
         "advice": (f"{', '.join(rejected)} not accepted by this {impl['driver']} daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"
                    if rejected else "every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"),
     }
 
 
-def _constants_for(conn, api: str) -> list[tuple[str, int]]:
-    rows = conn.execute(
-        "SELECT s.name, s.value FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
-        " WHERE l.function = ? ORDER BY CAST(s.value AS INTEGER), s.name", (api,))
-    return [(name, _numeric(conn, value)) for name, value in rows]
+def _constants_for(conn, api: str) -> list[tuple[str, int | None]]:
+    return conn.execute(
+        "SELECT s.name, s.int_value FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
+        " WHERE l.function = ? ORDER BY s.int_value IS NULL, s.int_value, s.name", (api,)).fetchall()
 
 
-def _numeric(conn, value, depth: int = 5) -> int:
-    """An enum value, following constants defined as other constants (VIR_DOMAIN_MEM_LIVE = VIR_DOMAIN_AFFECT_LIVE)."""
-    while depth and value and not str(value).lstrip("-").isdigit():
-        row = conn.execute("SELECT value FROM symbols WHERE name = ? AND kind = 'enum'", (value,)).fetchone()
-        value, depth = (row[0] if row else None), depth - 1
-    return _int(value)
+def _newest(version: dict) -> str:
+    """The release by which VERSION surely arrived."""
+    return version["version"] if version["exact"] else version["upper"]
 
 
 def _not_supported(conn, api: str) -> dict:
-    drivers = conn.execute("SELECT driver, since, removed_in FROM driver_support WHERE api = ? ORDER BY since_key, driver", (api,)).fetchall()
+    drivers = query.drivers_of(conn, api)
     listed = [f"{d['driver']} {d['since']}" + (f" (removed in {d['removed_in']})" if d["removed_in"] else "") for d in drivers]
     return {
-        "api": api, "drivers": [dict(d) for d in drivers],
+        "api": api, "drivers": drivers,
         "meaning": f"the connection's driver does not implement {api}" + (f"; drivers that do: {', '.join(listed)}" if listed else "; no driver implements it"),
         "advice": "use a driver (and a daemon release) from that list, or avoid the call" if listed else "avoid the call",
     }
@@ -173,7 +170,7 @@ def _merge_daemon_versions(conn, findings: list[dict]) -> list[dict]:
         " WHERE s.kind = 'function' AND s.since_exact AND s.since_key > ? ORDER BY s.since_key, s.name", (version_key(oldest),)).fetchall()
     summary = {"kind": "daemon-version", "matched": ", ".join(f["matched"] for f in versions), "count": sum(f["count"] for f in versions),
                "versions": sorted({f["version"] for f in versions}, key=version_key),
-               "refused": [{"api": r["name"], "since": r["since"], "procedure": r["number"]} for r in newer]}
+               "refused": [{"api": r["name"], "since": query.exact_version(r["since"]), "procedure_number": r["number"]} for r in newer]}
     first = ", ".join(f"{r['name']} ({r['since']}" + (f", procedure {r['number']})" if r["number"] else ")") for r in newer[:3])
     summary["meaning"] = (f"libvirt {', '.join(summary['versions'])} found; a newer client calling any of the {len(newer)} APIs added "
                           f"after {oldest} gets 'unknown procedure' from it" + (f", first among them {first}" if newer else ""))
@@ -198,39 +195,42 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str) 
     if not is_version(server):
         raise query.BadQuery(f"--server {server!r} is not a libvirt version (MAJOR.MINOR.MICRO)")
     symbol = query.since(conn, name)
-    answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server, "driver": driver}
+    answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server, "driver": driver, "functions": []}
     if symbol["kind"] == "function":
         return answer | _check_function(conn, symbol, version_key(server), driver)
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
         return answer | _check_flag(conn, symbol, version_key(server), driver)
     return answer | {"works": None, "error": None, "works_from": symbol["since"],
-                     "note": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
+                     "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
 
 
 def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict:
-    if version_key(symbol["since"]) > server:
+    arrived = _arrived(symbol["since"], server)
+    if arrived is not True:
         procs = query.procedures_of(conn, symbol["name"])
         error = f"unknown procedure: {procs[0]['number']}" if procs else "unknown procedure"
-        return {"works": False, "error": error, "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {symbol['since']}"}
+        return {"works": arrived, "error": error if arrived is False else None, "works_from": symbol["since"],
+                "reason": f"{symbol['name']} was added in {bound_text(symbol['since'])}" + _inside(arrived, server)}
     if driver is None:
         return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the API exists in that release; pass --driver to check a driver"}
     row = conn.execute("SELECT * FROM driver_support WHERE api = ? AND driver = ?", (symbol["name"], driver)).fetchone()
     error = f"this function is not supported by the connection driver: {symbol['name']}"
     if row is None:
         return {"works": False, "error": error, "works_from": None, "reason": f"no release of the {driver} driver implements it"}
+    since = query.exact_version(row["since"])
     if version_key(row["since"]) > server:
-        return {"works": False, "error": error, "works_from": row["since"], "reason": f"the {driver} driver implements it from {row['since']}"}
+        return {"works": False, "error": error, "works_from": since, "reason": f"the {driver} driver implements it from {row['since']}"}
     if row["removed_in"] and version_key(row["removed_in"]) <= server:
         return {"works": False, "error": error, "works_from": None, "reason": f"the {driver} driver dropped it in {row['removed_in']}"}
-    return {"works": True, "error": None, "works_from": row["since"], "reason": f"the {driver} driver implements it from {row['since']}"}
+    return {"works": True, "error": None, "works_from": since, "reason": f"the {driver} driver implements it from {row['since']}"}
 
 
 def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
     functions = [f["name"] for f in symbol["taken_by"]]
-    if version_key(symbol["since"]) > server:
-        impl = _implementation(conn, functions[0], driver)
-        return {"works": False, "error": f"unsupported flags ({hex(_numeric(conn, symbol['value']))}) in function {impl}",
-                "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {symbol['since']}"}
+    arrived = _arrived(symbol["since"], server)
+    if arrived is not True:
+        return {"works": arrived, "error": _flag_error(conn, symbol, functions[0], driver) if arrived is False else None,
+                "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {bound_text(symbol['since'])}" + _inside(arrived, server)}
     if driver is None:
         return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the flag exists in that release; pass --driver to check a driver"}
     verdicts = query.flag_by_driver(conn, symbol["name"], symbol["enum_type"], driver)
@@ -238,19 +238,34 @@ def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
     if not accepted:
         status = verdicts[0]["status"] if verdicts else "no-check"
         works = False if status == "rejected" else None
-        impl = _implementation(conn, functions[0], driver)
-        return {"works": works, "error": f"unsupported flags ({hex(_numeric(conn, symbol['value']))}) in function {impl}" if works is False else None,
+        return {"works": works, "error": _flag_error(conn, symbol, functions[0], driver) if works is False else None,
                 "works_from": None, "reason": f"the {driver} driver's mask " + ("does not include it" if works is False else "is unknown"), "functions": verdicts}
-    function = accepted[0]["function"]
-    row = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? AND flag = ?", (function, driver, symbol["name"])).fetchone()
-    since = query.flag_display(row)
-    if row["upper_key"] <= server:
-        return {"works": True, "error": None, "works_from": since, "reason": f"{driver} accepts it from {since}", "functions": verdicts}
-    if server < _key(row["lower"]) or server <= _key(row["after"]):
-        error = f"unsupported flags ({hex(_numeric(conn, symbol['value']))}) in function {_implementation(conn, function, driver)}"
-        return {"works": False, "error": error, "works_from": since, "reason": f"{driver} accepts it from {since}", "functions": verdicts}
-    return {"works": None, "error": None, "works_from": since,
-            "reason": f"{driver} started to accept it {since}; {key_version(server)} lies within those bounds", "functions": verdicts}
+    since = accepted[0]["since"]
+    arrived = _arrived(since, server)
+    reason = f"{driver} accepts it {since_text(since)}" if arrived is not None else f"{driver} started to accept it {bound_text(since)}"
+    return {"works": arrived, "error": _flag_error(conn, symbol, accepted[0]["function"], driver) if arrived is False else None,
+            "works_from": since, "reason": reason + _inside(arrived, server), "functions": verdicts}
+
+
+def _arrived(version: dict | None, server: int) -> bool | None:
+    """Whether release SERVER has what arrived at VERSION; None when SERVER lies inside its bounds."""
+    if version is None:
+        return None
+    if version["exact"]:
+        return version_key(version["version"]) <= server
+    if version_key(version["upper"]) <= server:
+        return True
+    if server < _key(version["lower"]) or server <= _key(version["after"]):
+        return False
+    return None
+
+
+def _inside(arrived: bool | None, server: int) -> str:
+    return f"; {key_version(server)} lies within those bounds" if arrived is None else ""
+
+
+def _flag_error(conn, symbol: dict, function: str, driver: str | None) -> str:
+    return f"unsupported flags ({hex(symbol['value'] or 0)}) in function {_implementation(conn, function, driver)}"
 
 
 def _implementation(conn, api: str, driver: str | None) -> str:
@@ -261,10 +276,3 @@ def _implementation(conn, api: str, driver: str | None) -> str:
 
 def _key(version: str | None) -> int:
     return version_key(version) if version else 0
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

@@ -27,8 +27,21 @@ class BadQuery(Exception):
     """A question that cannot be asked as put (a malformed version, say)."""
 
 
-def since_display(version: str, exact: bool) -> str:
-    return version if exact else f"<= {version}"
+def exact_version(version: str) -> dict:
+    """A version object (docs/json.md) for a release known exactly."""
+    return {"version": version, "exact": True}
+
+
+def since_version(since: str, exact: bool) -> dict:
+    """A symbol's or procedure's release: exact, or known only as the first ingested release containing it."""
+    return exact_version(since) if exact else {"lower": None, "after": None, "upper": since, "exact": False}
+
+
+def flag_version(row) -> dict:
+    """When a driver started to accept a flag (a driver_flags row): exact, or its bounds."""
+    if row["exact"]:
+        return exact_version(row["upper"])
+    return {"lower": row["lower"], "after": row["after"], "upper": row["upper"], "exact": False}
 
 
 # --- since / show ----------------------------------------------------------------
@@ -41,7 +54,7 @@ def since(conn: sqlite3.Connection, name: str, driver: str | None = None) -> dic
         return _internal_api(conn, name)
     answer = _symbol_answer(row)
     if row["kind"] == "function":
-        answer["drivers"] = [d for d in _drivers_of(conn, row["name"]) if driver is None or d["driver"] == driver]
+        answer["drivers"] = [d for d in drivers_of(conn, row["name"]) if driver is None or d["driver"] == driver]
         answer["flags"] = _flags_of(conn, row["name"])
         answer["procedures"] = procedures_of(conn, row["name"])
         answer["flags_by_driver"] = flags_by_driver(conn, row["name"], driver) if row["has_flags"] else []
@@ -60,13 +73,19 @@ def show(conn: sqlite3.Connection, name: str) -> dict:
     matrix = conn.execute("SELECT * FROM matrix_apis WHERE api = ?", (answer["name"],)).fetchone()
     answer["hvsupport"] = _matrix_answer(matrix) if matrix else None
     answer["disagreements"] = [
-        {"kind": r["kind"], "detail": r["detail"]}
+        _disagreement(r)
         for r in conn.execute(
-            "SELECT kind, detail FROM disagreements WHERE subject = ? OR subject LIKE ? ESCAPE '\\' ORDER BY rowid",
+            "SELECT * FROM disagreements WHERE subject = ? OR subject LIKE ? ESCAPE '\\' ORDER BY rowid",
             (answer["name"], _like_escape(answer["name"]) + " / %"),
         )
     ]
     return answer
+
+
+def _disagreement(row) -> dict:
+    import json
+
+    return {"subject": row["subject"], "kind": row["kind"], "detail": row["detail"], "values": json.loads(row["values"])}
 
 
 def _symbol(conn, name: str):
@@ -79,40 +98,38 @@ def _symbol_answer(row) -> dict:
         "kind": row["kind"],
         "module": row["module"],
         "file": row["file"],
-        "since": row["since"],
-        "since_exact": bool(row["since_exact"]),
-        "since_display": since_display(row["since"], bool(row["since_exact"])),
+        "since": since_version(row["since"], bool(row["since_exact"])),
         "since_source": row["since_source"],
         "since_origin": row["since_origin"],
         "first_release": row["first_release"],
         "last_release": row["last_release"],
         "enum_type": row["enum_type"],
-        "value": row["value"],
+        "value": row["int_value"],
+        "alias_of": row["alias_of"],
+        "macro_value": row["value"] if row["kind"] == "macro" else None,
     }
+
+
+_NO_SYMBOL_FACTS = dict.fromkeys(("module", "file", "first_release", "last_release", "enum_type", "value", "alias_of", "macro_value"))
 
 
 def _internal_api(conn, name: str) -> dict:
     row = conn.execute("SELECT * FROM matrix_apis WHERE api = ? COLLATE NOCASE", (name,)).fetchone()
     if row is None:
         raise NotFound(name, suggest(conn, name))
-    answer = {"name": row["api"], "kind": "internal", "module": None, "file": None}
-    answer.update(_matrix_answer(row))
-    answer["since"] = row["version"]
-    answer["since_exact"] = True
-    answer["since_display"] = row["version"] or "unknown"
-    answer["since_source"] = "hvsupport"
-    answer["since_origin"] = row["origin"]
-    answer["drivers"] = _drivers_of(conn, row["api"])
-    answer["flags"] = []
-    answer["procedures"] = procedures_of(conn, row["api"])
-    return answer
+    return _NO_SYMBOL_FACTS | {
+        "name": row["api"], "kind": "internal",
+        "since": exact_version(row["version"]) if row["version"] else None,
+        "since_source": "hvsupport", "since_origin": row["origin"], "hvsupport": _matrix_answer(row),
+        "drivers": drivers_of(conn, row["api"]), "flags": [], "procedures": procedures_of(conn, row["api"]), "flags_by_driver": [],
+    }
 
 
 def _matrix_answer(row) -> dict:
     return {"driver_group": row["driver_group"], "version": row["version"], "linked": bool(row["linked"]), "origin": row["origin"]}
 
 
-def _drivers_of(conn, api: str) -> list[dict]:
+def drivers_of(conn, api: str) -> list[dict]:
     rows = conn.execute(
         "SELECT driver, driver_group, since, removed_in, origin FROM driver_support WHERE api = ? ORDER BY since_key, driver",
         (api,),
@@ -127,22 +144,22 @@ def _flags_of(conn, function: str) -> list[dict]:
 
 def _constants_of(conn, enum_type: str) -> list[dict]:
     rows = conn.execute(
-        "SELECT name, value, since, since_exact FROM symbols WHERE enum_type = ? AND kind = 'enum'"
-        " ORDER BY CAST(value AS INTEGER), name",
+        "SELECT name, int_value, alias_of, since, since_exact FROM symbols WHERE enum_type = ? AND kind = 'enum'"
+        " ORDER BY int_value IS NULL, int_value, name",
         (enum_type,),
     )
     return [
-        {"name": r["name"], "value": r["value"], "since": r["since"], "since_display": since_display(r["since"], bool(r["since_exact"]))}
+        {"name": r["name"], "value": r["int_value"], "alias_of": r["alias_of"], "since": since_version(r["since"], bool(r["since_exact"]))}
         for r in rows
     ]
 
 
 def _functions_taking(conn, enum_type: str | None) -> list[dict]:
     rows = conn.execute(
-        "SELECT s.name, s.since FROM flag_links f JOIN symbols s ON s.name = f.function WHERE f.enum_type = ? ORDER BY s.name",
+        "SELECT s.name, s.since, s.since_exact FROM flag_links f JOIN symbols s ON s.name = f.function WHERE f.enum_type = ? ORDER BY s.name",
         (enum_type,),
     )
-    return [dict(r) for r in rows]
+    return [{"name": r["name"], "since": since_version(r["since"], bool(r["since_exact"]))} for r in rows]
 
 
 # --- search and suggestions ------------------------------------------------------
@@ -178,8 +195,7 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
         "pattern": pattern,
         "total": len(rows),
         "results": [
-            {"name": r["name"], "kind": r["kind"], "module": r["module"], "since": r["since"],
-             "since_display": since_display(r["since"], bool(r["since_exact"]))}
+            {"name": r["name"], "kind": r["kind"], "module": r["module"], "since": since_version(r["since"], bool(r["since_exact"]))}
             for r in rows[:limit]
         ],
     }
@@ -264,11 +280,12 @@ def drivers(conn: sqlite3.Connection, driver: str | None = None) -> dict:
 
 def _driver_summary(conn, r) -> dict:
     first = conn.execute("SELECT since FROM driver_support WHERE driver = ? ORDER BY since_key LIMIT 1", (r["driver"],)).fetchone()[0]
-    return {"driver": r["driver"], "groups": sorted(r["groups"].split(",")), "apis": r["apis"], "removed": r["removed"], "first": first}
+    return {"driver": r["driver"], "groups": sorted(r["groups"].split(",")), "api_count": r["apis"], "removed_count": r["removed"], "first": first}
 
 
 def releases(conn: sqlite3.Connection) -> list[dict]:
-    return [dict(r, has_hvsupport=bool(r["has_hvsupport"])) for r in conn.execute("SELECT * FROM releases ORDER BY version_key")]
+    rows = conn.execute("SELECT * FROM releases ORDER BY version_key")
+    return [dict(r, has_hvsupport=bool(r["has_hvsupport"]), has_source=bool(r["has_source"])) for r in rows]
 
 
 def meta(conn: sqlite3.Connection) -> dict[str, str]:
@@ -301,24 +318,15 @@ def proc(conn: sqlite3.Connection, number: int, protocol: str = "remote") -> dic
 
 
 def _procedure_answer(row) -> dict:
-    answer = {k: row[k] for k in ("protocol", "number", "name", "api", "label", "since", "since_source", "first_tree", "origin")}
-    answer["since_exact"] = bool(row["since_exact"])
-    answer["since_display"] = since_display(row["since"], answer["since_exact"])
-    return answer
+    return {
+        "protocol": row["protocol"], "number": row["number"], "name": row["name"], "api": row["api"], "label": row["label"],
+        "since": since_version(row["since"], bool(row["since_exact"])), "since_source": row["since_source"],
+        "first_tree": row["first_tree"], "origin": row["origin"],
+    }
 
 
 def procedures_of(conn, api: str) -> list[dict]:
     return [_procedure_answer(r) for r in conn.execute("SELECT * FROM procedures WHERE api = ? ORDER BY protocol", (api,))]
-
-
-def flag_display(row) -> str:
-    """'9.0.0' when exact, else the bounds: 'after 7.0.0 .. 9.0.0' or '8.9.0 .. 9.0.0'."""
-    if row["exact"]:
-        return row["upper"]
-    after, lower = row["after"], row["lower"]
-    if after and (not lower or version_key(after) >= version_key(lower)):
-        return f"after {after}, by {row['upper']}"
-    return f"{lower or '?'} .. {row['upper']}"
 
 
 def _newest_checks(conn, api: str, driver: str | None) -> dict[str, sqlite3.Row]:
@@ -335,14 +343,14 @@ def flags_by_driver(conn, api: str, driver: str | None = None) -> list[dict]:
     result = []
     for name, check in sorted(_newest_checks(conn, api, driver).items()):
         flags = conn.execute(
-            "SELECT f.*, s.value FROM driver_flags f LEFT JOIN symbols s ON s.name = f.flag"
-            " WHERE f.api = ? AND f.driver = ? ORDER BY CAST(s.value AS INTEGER), f.flag",
+            "SELECT f.* FROM driver_flags f LEFT JOIN symbols s ON s.name = f.flag"
+            " WHERE f.api = ? AND f.driver = ? ORDER BY s.int_value IS NULL, s.int_value, f.flag",
             (api, name),
         ).fetchall()
         result.append({
             "driver": name, "function": check["function"], "known": bool(check["known"]), "tree": check["release"],
             "reason": check["reason"],
-            "flags": [{"flag": f["flag"], "since": flag_display(f), "exact": bool(f["exact"]), "upper": f["upper"]} for f in flags],
+            "flags": [{"flag": f["flag"], "since": flag_version(f)} for f in flags],
         })
     return result
 
@@ -354,7 +362,7 @@ def flag_by_driver(conn, flag: str, enum_type: str, driver: str) -> list[dict]:
         check = _newest_checks(conn, function["name"], driver).get(driver)
         row = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? AND flag = ?", (function["name"], driver, flag)).fetchone()
         if row is not None:
-            status, since = "accepted", flag_display(row)
+            status, since = "accepted", flag_version(row)
         elif check is None:
             status, since = "no-check", None  # the driver does not implement it, or no tree was analysed
         else:
@@ -369,10 +377,9 @@ def conflicts(conn: sqlite3.Connection, kind: str | None = None) -> dict:
     known = {r["kind"]: r["description"] for r in conn.execute("SELECT kind, description FROM checks ORDER BY kind")}
     if kind is not None and kind not in known:
         raise BadQuery(f"--kind {kind!r}: no such kind of disagreement; the known kinds are {', '.join(known)}")
-    rows = conn.execute(
-        "SELECT subject, kind, detail, \"values\" FROM disagreements WHERE ? IS NULL OR kind = ? ORDER BY kind, rowid", (kind, kind))
+    rows = conn.execute("SELECT * FROM disagreements WHERE ? IS NULL OR kind = ? ORDER BY kind, rowid", (kind, kind))
     grouped: dict[str, list[dict]] = {}
     for r in rows:
-        grouped.setdefault(r["kind"], []).append({"subject": r["subject"], "detail": r["detail"], "values": r["values"]})
+        grouped.setdefault(r["kind"], []).append(_disagreement(r))
     kinds = [kind] if kind else list(known)
     return {"counts": {k: len(grouped.get(k, [])) for k in kinds}, "checks": {k: known[k] for k in kinds}, "conflicts": grouped}

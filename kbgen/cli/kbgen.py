@@ -180,9 +180,13 @@ def _cmd_refresh(args) -> int:
     tables = build_tables(_releases(args), _resolver(args), _say(args), _tree_cache(args))
     target = args.snapshot_dir or snapshot_dir()
     write_snapshot(tables, target)
-    print(f"snapshot written to {target}: " + ", ".join(f"{k} {len(v)}" for k, v in tables.items()), file=sys.stderr)
     if args.db:
         write_database(args.db, tables)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    if args.json:
+        print_json("refresh", {"snapshot": str(target), "database": str(args.db) if args.db else None, "counts": counts})
+    else:
+        print(f"snapshot written to {target}: " + ", ".join(f"{k} {n}" for k, n in counts.items()), file=sys.stderr)
     return EXIT_OK
 
 

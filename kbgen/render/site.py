@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from kbgen.answers import query
 from kbgen.errors import KbgenError
 from kbgen.paths import committed_dir
+from kbgen.render.bounds import bound_text, since_text
 from kbgen.store.reader import open_database
 from kbgen.versions import version_key
 
@@ -144,7 +145,7 @@ class Catalog:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
-        symbols = [_with_display(dict(r)) for r in conn.execute("SELECT * FROM symbols ORDER BY name")]
+        symbols = [_with_version(dict(r)) for r in conn.execute("SELECT * FROM symbols ORDER BY name")]
         support = [dict(r) for r in conn.execute("SELECT * FROM driver_support ORDER BY api, driver")]
         flag_links = conn.execute("SELECT function, enum_type FROM flag_links ORDER BY function, enum_type").fetchall()
         return cls(
@@ -206,18 +207,10 @@ class Catalog:
 
     def canonical(self, name: str) -> str:
         """The constant NAME stands for: libvirt defines some flags as others (VIR_DOMAIN_VCPU_LIVE = VIR_DOMAIN_AFFECT_LIVE)."""
-        for _ in range(8):
-            value = self.by_name[name]["value"] if name in self.by_name else None
-            if value not in self.by_name:
-                break
-            name = value
-        return name
+        return self.by_name.get(name, {}).get("alias_of") or name
 
     def flag_value(self, name: str) -> int | None:
-        try:
-            return int(self.by_name[self.canonical(name)]["value"], 0)
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self.by_name.get(name, {}).get("int_value")
 
     def flag_rows(self, api: str) -> list[dict]:
         """The flags API takes (its flag types' constants, then others a driver's mask accepts), with the drivers accepting each."""
@@ -260,7 +253,7 @@ def _source_facts(conn: sqlite3.Connection) -> dict:
     """What the source trees add: RPC procedures, driver implementations, flag masks, symbol-file sections."""
     flag_apis = [r[0] for r in conn.execute("SELECT DISTINCT api FROM flag_checks ORDER BY api")]
     return {
-        "procedures": [_with_display(dict(r)) for r in conn.execute("SELECT * FROM procedures ORDER BY protocol, number")],
+        "procedures": [_with_version(dict(r)) for r in conn.execute("SELECT * FROM procedures ORDER BY protocol, number")],
         "implementations": [dict(r) for r in conn.execute("SELECT function, driver, api FROM implementations ORDER BY function, api")],
         "flag_checks": {api: query.flags_by_driver(conn, api) for api in flag_apis},
         "sections": _grouped(conn.execute("SELECT section, symbol FROM symbol_sections ORDER BY section, symbol")),
@@ -274,9 +267,9 @@ def _flag_cell(column: dict, accepted: dict | None) -> dict:
     return cell | {"status": "no" if column["known"] else "unknown"}
 
 
-def _with_display(row: dict) -> dict:
+def _with_version(row: dict) -> dict:
     row["since_exact"] = bool(row["since_exact"])
-    row["since_display"] = row["since"] if row["since_exact"] else f"≤ {row['since']}"
+    row["since_version"] = query.since_version(row["since"], row["since_exact"])
     return row
 
 
@@ -287,11 +280,8 @@ def _constants_by_type(symbols: list[dict]) -> dict[str, list[dict]]:
 
 def _constant_order(constant: dict) -> tuple:
     """By type, then numerically by value (values that are no number last), then by name."""
-    try:
-        value = int(constant["value"], 0)
-    except (TypeError, ValueError):
-        return (constant["enum_type"], 1, 0, constant["name"])
-    return (constant["enum_type"], 0, value, constant["name"])
+    value = constant["int_value"]
+    return (constant["enum_type"], value is None, value or 0, constant["name"])
 
 
 def _grouped(pairs) -> dict:
@@ -339,6 +329,7 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
     env.filters["slug"] = slug
     env.filters["page"] = catalog.page
     env.filters["breakable"] = breakable
+    env.filters["bound"] = bound_text
     env.globals["inline_asset"] = _inline_asset
     env.globals.update(
         meta=catalog.meta,
@@ -418,7 +409,7 @@ def _symbol_context(catalog: Catalog, sym: dict) -> dict:
 
 
 def _accepted_by_driver(catalog: Catalog, flag: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    entries = sorted(catalog.accepted_by.get(catalog.canonical(flag), []))
+    entries = sorted(catalog.accepted_by.get(catalog.canonical(flag), []), key=lambda e: e[:2])
     return [(driver, [(api, since) for _, api, since in group]) for driver, group in groupby(entries, key=lambda e: e[0])]
 
 
@@ -523,12 +514,13 @@ def _release_pages(site: SiteWriter, windows: list[dict]) -> None:
 
 
 def search_index(symbols: list[dict], stems: dict[str, str]) -> dict:
-    """Compact rows: [name, kind index, module index, since, exact 0/1, page file name without .html if not the name]."""
+    """Compact rows: [name, kind index, module index, since as shown (the version when exact), exact 0/1, page file name without .html if not the name]."""
     kinds = sorted({s["kind"] for s in symbols})
     modules = sorted({s["module"] or "" for s in symbols})
     rows = []
     for s in symbols:
-        row = [s["name"], kinds.index(s["kind"]), modules.index(s["module"] or ""), s["since"], int(s["since_exact"])]
+        since = bound_text(query.since_version(s["since"], s["since_exact"]))
+        row = [s["name"], kinds.index(s["kind"]), modules.index(s["module"] or ""), since, int(s["since_exact"])]
         if stems[s["name"]] != s["name"]:
             row.append(stems[s["name"]])
         rows.append(row)
@@ -549,12 +541,12 @@ def _write_search_index(site: SiteWriter) -> None:
 def explain_data(catalog: Catalog) -> dict:
     """What explain.html needs, keyed the way libvirt's messages name things (kbgen/diagnose.py reads the same facts).
 
-    procedures: remote number -> [name, API or null, label, since, exact 0/1]; implementations: function -> [driver, API];
-    flags: API -> [[flag, value, {driver: since}]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols.
+    procedures: remote number -> [name, API or null, label, since, since as shown]; implementations: function -> [driver, API];
+    flags: API -> [[flag, value, {driver: "since X" or its bounds}]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols.
     """
     taking = {s["name"] for s in catalog.symbols if s["kind"] == "function" and s["has_flags"]}
     return {
-        "procedures": {str(p["number"]): [p["name"], p["api"], p["label"], p["since"], int(p["since_exact"])]
+        "procedures": {str(p["number"]): [p["name"], p["api"], p["label"], p["since"], bound_text(p["since_version"])]
                        for p in catalog.procedures if p["protocol"] == "remote"},
         "implementations": {i["function"]: [i["driver"], i["api"]] for i in catalog.implementations if i["api"] in taking},
         "flags": {api: rows for api in sorted(taking) if (rows := _decodable_flags(catalog, api))},
@@ -566,7 +558,7 @@ def explain_data(catalog: Catalog) -> dict:
 
 def _decodable_flags(catalog: Catalog, api: str) -> list[list]:
     rows = sorted((r for r in catalog.flag_rows(api) if r["value"] and r["value"] > 0), key=lambda r: r["value"])
-    return [[r["flag"], r["value"], {driver: f["since"] for driver, f in r["accepted"].items()}] for r in rows]
+    return [[r["flag"], r["value"], {driver: since_text(f["since"]) for driver, f in r["accepted"].items()}] for r in rows]
 
 
 def _support_entry(row: dict) -> list[str]:

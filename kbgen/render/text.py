@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from kbgen.render.bounds import bound_text, since_text
+
 SOURCE_LABELS = {
     "xml-version": "version attribute in",
     "hvsupport": "Version column of",
@@ -46,15 +48,15 @@ def width() -> int:
 def since(answer: dict, s: Style) -> list[str]:
     kind = "enum constant" if answer["kind"] == "enum" else answer["kind"]
     where = f" ({answer['file']})" if answer.get("file") else ""
-    lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(answer['since_display'])}"]
+    lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(bound_text(answer['since']))}"]
     if answer.get("module") and answer["module"] != "libvirt":
         lines.append(_field("module", answer["module"]))
     if answer["kind"] == "enum":
-        lines.append(_field("type", f"{answer['enum_type']} = {answer['value']}"))
-        taken = ", ".join(f"{f['name']} ({f['since']})" for f in answer.get("taken_by", []))
+        lines.append(_field("type", f"{answer['enum_type']} = {_enum_value(answer)}"))
+        taken = ", ".join(f"{f['name']} ({bound_text(f['since'])})" for f in answer.get("taken_by", []))
         lines.append(_field("taken by", taken or "no function names this type in its flags argument"))
-    elif answer["kind"] == "macro" and answer.get("value"):
-        lines.append(_field("value", f'"{answer["value"]}"'))
+    elif answer["kind"] == "macro" and answer.get("macro_value"):
+        lines.append(_field("value", f'"{answer["macro_value"]}"'))
     if answer["kind"] == "internal":
         lines.append(_field("note", "internal driver entry point listed in hvsupport.html, not a public API"))
     if answer.get("procedures"):
@@ -86,7 +88,7 @@ def _flags_by_driver(drivers: list[dict], prefix: str) -> list[str]:
         elif not d["flags"]:
             text = f"no flags (as of {d['tree']})"
         else:
-            text = " · ".join(f"{f['flag'].removeprefix(prefix)} {f['since']}" for f in d["flags"])
+            text = " · ".join(f"{f['flag'].removeprefix(prefix)} {bound_text(f['since'])}" for f in d["flags"])
         for i, line in enumerate(_pack(text.split(" · "), " · ", width() - 11 - pad)):
             lines.append(_field("", f"{d['driver'] if i == 0 else '':<{pad}}{line}"))
     return lines
@@ -95,7 +97,7 @@ def _flags_by_driver(drivers: list[dict], prefix: str) -> list[str]:
 def _acceptance(verdict: dict) -> str:
     where = f"{verdict['driver']} {verdict['function']}"
     if verdict["status"] == "accepted":
-        return f"{where}: since {verdict['since']}"
+        return f"{where}: {since_text(verdict['since'])}"
     if verdict["status"] == "rejected":
         return f"{where}: not accepted (as of {verdict['tree']})"
     if verdict["status"] == "unknown":
@@ -137,8 +139,13 @@ def _flags(flag_type: dict, s: Style) -> list[str]:
     lines = [_field("flags", flag_type["enum_type"])]
     constants = flag_type["constants"]
     pad = max((len(c["name"]) for c in constants), default=0) + 2
-    lines += [_field("", f"{c['name']:<{pad}}{s.version(c['since_display'])}") for c in constants]
+    lines += [_field("", f"{c['name']:<{pad}}{s.version(bound_text(c['since']))}") for c in constants]
     return lines
+
+
+def _enum_value(constant: dict) -> str:
+    value = "?" if constant["value"] is None else str(constant["value"])
+    return f"{constant['alias_of']} = {value}" if constant["alias_of"] else value
 
 
 def show(answer: dict, s: Style) -> list[str]:
@@ -147,7 +154,7 @@ def show(answer: dict, s: Style) -> list[str]:
     if answer.get("siblings"):
         lines.append(_field("siblings", f"{len(answer['siblings'])} constants of {answer['enum_type']}"))
         pad = max(len(c["name"]) for c in answer["siblings"]) + 2
-        lines += [_field("", f"{c['name']:<{pad}}{c['value']:>6}  {c['since_display']}") for c in answer["siblings"]]
+        lines += [_field("", f"{c['name']:<{pad}}{_enum_value(c):>6}  {bound_text(c['since'])}") for c in answer["siblings"]]
     if answer.get("hvsupport"):
         h = answer["hvsupport"]
         lines.append(_field("matrix", f"{h['driver_group']} table, Version {h['version']} ({h['origin']})"))
@@ -161,7 +168,7 @@ def search(answer: dict, s: Style) -> list[str]:
     if not results:
         return [f"no symbol matches {answer['pattern']!r}"]
     pad = max(len(r["name"]) for r in results) + 2
-    lines = [f"{r['name']:<{pad}}{r['kind']:<10}{(r['module'] or ''):<9}{s.version(r['since_display'])}" for r in results]
+    lines = [f"{r['name']:<{pad}}{r['kind']:<10}{(r['module'] or ''):<9}{s.version(bound_text(r['since']))}" for r in results]
     if answer["total"] > len(results):
         lines.append(s.dim(f"... {answer['total'] - len(results)} more; use --limit"))
     return lines
@@ -194,7 +201,7 @@ def drivers(answer: dict, s: Style) -> list[str]:
     if "drivers" in answer:
         lines = [f"{'driver':<11}{'APIs':>5}{'removed':>9}  {'first':<8}  groups"]
         for d in answer["drivers"]:
-            lines.append(f"{d['driver']:<11}{d['apis']:>5}{d['removed']:>9}  {d['first']:<8}  {', '.join(d['groups'])}")
+            lines.append(f"{d['driver']:<11}{d['api_count']:>5}{d['removed_count']:>9}  {d['first']:<8}  {', '.join(d['groups'])}")
         return lines
     lines = [s.bold(f"{answer['driver']}: {len(answer['apis'])} APIs")]
     for g in answer["gained"]:
@@ -225,7 +232,7 @@ def proc(answer: dict, s: Style) -> list[str]:
     return [
         f"{s.bold(answer['protocol'] + ' procedure ' + str(answer['number']))}  {answer['name']}",
         _field("api", api),
-        _field("added", s.version(answer["since_display"])),
+        _field("added", s.version(bound_text(answer["since"]))),
         _field("source", f"{PROCEDURE_SOURCES.get(answer['since_source'], answer['since_source'])}; number from {answer['origin']}", s.dim),
     ]
 
@@ -249,7 +256,7 @@ def explain(answer: dict, s: Style) -> list[str]:
         times = f"  ({f['count']} times)" if f.get("count", 1) > 1 else ""
         lines += [s.bold(f["matched"]) + times, _field("means", f["meaning"])]
         for flag in f.get("flags", []):
-            accepted = f"accepted since {flag['driver_accepts_since']}" if flag["driver_accepts_since"] else "not accepted by this driver"
+            accepted = f"accepted {since_text(flag['driver_accepts_since'])}" if flag["driver_accepts_since"] else "not accepted by this driver"
             others = f"; accepted by {', '.join(flag['accepted_by'])}" if flag["accepted_by"] else ""
             lines.append(_field("", f"{flag['flag']} (0x{flag['value']:x}): {accepted}{others}"))
         if f.get("advice"):
@@ -272,7 +279,7 @@ def check(answer: dict, s: Style) -> list[str]:
     lines = [f"{s.bold(answer['name'])} against {where}: {verdict}"]
     if answer.get("error"):
         lines.append(_field("error", f"error: {answer['error']}"))
-    lines.append(_field("why", answer.get("reason") or answer.get("note", "")))
-    if answer.get("works_from") and answer["works"] is not True:
-        lines.append(_field("works", f"from {answer['works_from']}"))
+    lines.append(_field("why", answer["reason"]))
+    if answer["works_from"] and answer["works"] is not True:
+        lines.append(_field("works", since_text(answer["works_from"], "from")))
     return lines

@@ -29,10 +29,6 @@
     return parts[0] * 1000000 + parts[1] * 1000 + parts[2];
   }
 
-  function sinceDisplay(since, exact) {
-    return exact ? since : "\u2264 " + since;
-  }
-
   /* OBJECT's own KEY: a word from the pasted text may be "constructor" or "__proto__". */
   function own(object, key) {
     return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
@@ -76,7 +72,7 @@
     }
     var what = p[1] ? [{ symbol: p[1] }] : [p[0] + " (" + p[2] + ", no public API)"];
     return {
-      meaning: ["the client called "].concat(what, [" (remote procedure " + number + "), added in " + sinceDisplay(p[3], p[4]) + ": the daemon is older than that"]),
+      meaning: ["the client called "].concat(what, [" (remote procedure " + number + "), added in " + p[4] + ": the daemon is older than that"]),
       advice: ["upgrade the daemon to libvirt " + p[3] + " or later, or fall back to calls that the daemon's release has"],
       facts: p[1] ? [["procedure ", { code: p[0] }]] : []
     };
@@ -96,7 +92,7 @@
   }
 
   function flagFact(flag, driver) {
-    var verdict = flag.since ? driver + " accepts it from " + flag.since : "the " + driver + " driver's mask does not include it";
+    var verdict = flag.since ? driver + " accepts it " + flag.since : "the " + driver + " driver's mask does not include it";
     var others = flag.others.length ? "; also accepted by " + flag.others.join(", ") : "";
     return [{ symbol: flag.flag }, " = 0x" + flag.value.toString(16) + ": " + verdict + others];
   }

@@ -51,7 +51,7 @@
         words: (row[0].match(WORD) || []).map(function (w) { return w.toLowerCase(); }),
         kind: index.kinds[row[1]],
         module: index.modules[row[2]],
-        since: row[4] ? row[3] : "\u2264 " + row[3],
+        since: row[3],
         href: "symbol/" + (row[5] || row[0]) + ".html"
       };
     });

@@ -1,0 +1,30 @@
+"""The words for a version that may be a bound, shared by `kb` and the site (as the jinja filter `bound`).
+
+A version object (docs/json.md) is exact, `{"version": "0.9.4", "exact": true}`,
+or a bound, `{"lower": "0.9.4", "after": null, "upper": "7.0.0", "exact": false}`:
+not before `lower`, strictly after `after`, by `upper`. The words never read as
+hvsupport's "0.6.4 - 5.5.0" (added, then removed). Standard library only.
+"""
+
+from __future__ import annotations
+
+from kbgen.versions import version_key
+
+
+def bound_text(version: dict | None) -> str:
+    """'0.9.4', 'between 0.9.4 and 7.0.0', 'after 7.0.0, by 9.0.0', '≤ 7.0.0 (first seen)'; 'unknown' for None."""
+    if version is None:
+        return "unknown"
+    if version["exact"]:
+        return version["version"]
+    lower, after, upper = version["lower"], version["after"], version["upper"]
+    if after and (not lower or version_key(after) >= version_key(lower)):
+        return f"after {after}, by {upper}"
+    if lower:
+        return f"between {lower} and {upper}"
+    return f"≤ {upper} (first seen)"
+
+
+def since_text(version: dict, word: str = "since") -> str:
+    """bound_text() after WORD when the version is exact: 'since 0.9.4', 'between 0.9.4 and 7.0.0'."""
+    return f"{word} {version['version']}" if version["exact"] else bound_text(version)
