@@ -320,9 +320,15 @@ def proc(conn: sqlite3.Connection, number: int, protocol: str = "remote") -> dic
 def _procedure_answer(row) -> dict:
     return {
         "protocol": row["protocol"], "number": row["number"], "name": row["name"], "api": row["api"], "label": row["label"],
-        "since": since_version(row["since"], bool(row["since_exact"])), "since_source": row["since_source"],
+        "since": _procedure_since(row), "since_source": row["since_source"],
         "first_tree": row["first_tree"], "origin": row["origin"],
     }
+
+
+def _procedure_since(row) -> dict:
+    if row["since_exact"]:
+        return exact_version(row["since"])
+    return {"lower": row["lower"], "after": None, "upper": row["since"], "exact": False}
 
 
 def procedures_of(conn, api: str) -> list[dict]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from kbgen.checks.source_vs_hvsupport import compare_with_hvsupport
-from kbgen.parse.protocol import PROTOCOL_FILES, procedure_api, procedure_label
+from kbgen.merge.procedures import procedure_rows
 from kbgen.parse.tree import TreeFacts
 from kbgen.versions import version_key
 
@@ -28,7 +28,7 @@ def tree_tables(trees: list[TreeFacts], symbols: dict[str, dict], drivers: dict[
     matrices: hvsupport.html per release."""
     functions = {n for n, s in symbols.items() if s["kind"] == "function"}
     tables = {
-        "procedures": _procedures(trees, symbols, drivers, functions, internal, disagree),
+        "procedures": procedure_rows(trees, symbols, drivers, functions, internal, disagree),
         "symbol_sections": _sections(trees, symbols, disagree),
         "implementations": _implementations(trees[-1]) if trees else [],
         "flag_checks": [_check_row(t.release, key, check) for t in trees for key, check in sorted(t.checks.items())],
@@ -38,41 +38,6 @@ def tree_tables(trees: list[TreeFacts], symbols: dict[str, dict], drivers: dict[
         if tree.release in matrices:
             compare_with_hvsupport(tree, functions | internal, matrices[tree.release], disagree)
     return tables
-
-
-# --- procedures ----------------------------------------------------------------------
-
-
-def _procedures(trees, symbols, drivers, functions, internal, disagree) -> list[dict]:
-    seen: dict[tuple[str, int], list] = {}
-    for tree in trees:
-        for proc in tree.procedures:
-            seen.setdefault((proc.protocol, proc.number), []).append((tree, proc))
-    rows = []
-    for (protocol, number), history in sorted(seen.items()):
-        names = {tree.release: proc.name for tree, proc in history}
-        if len(set(names.values())) > 1:
-            disagree(f"{protocol} procedure {number}", "procedure-renamed", f"{protocol} procedure {number} has different names across releases", names)
-        first_tree, proc = history[0][0], history[-1][1]
-        api = procedure_api(proc, functions)
-        remote = drivers.get((api, "remote"))
-        rows.append(_procedure_row(proc, api, procedure_label(proc, api, internal), symbols.get(api), remote, first_tree, history[-1][0]))
-    return rows
-
-
-def _procedure_row(proc, api, label, symbol, remote, first_tree: TreeFacts, last_tree: TreeFacts) -> dict:
-    # The remote driver's implementation is what adds a procedure; its version is the procedure's.
-    if remote is not None:
-        since, exact, source = remote["since"], True, "remote-driver"
-    elif symbol is not None:
-        since, exact, source = symbol["since"], symbol["since_exact"], "api"
-    else:
-        since, exact, source = first_tree.release, False, "first-seen"
-    return {
-        "protocol": proc.protocol, "number": proc.number, "name": proc.name, "api": api, "label": label,
-        "since": since, "since_key": version_key(since), "since_exact": exact, "since_source": source,
-        "first_tree": first_tree.release, "origin": f"{last_tree.release}:{last_tree.origin}:{PROTOCOL_FILES[proc.protocol]}",
-    }
 
 
 # --- public symbol files ---------------------------------------------------------------

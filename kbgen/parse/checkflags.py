@@ -70,6 +70,11 @@ class CSources:
             line = bisect.bisect(newlines, body_start) + 1
             self._functions.setdefault(name, _Function(path, params, code[body_start:body_end], line))
 
+    def body(self, function: str) -> str | None:
+        """The body of a function defined in these sources (comments and strings blanked), or None."""
+        found = self._functions.get(function)
+        return found.body if found else None
+
     def check(self, function: str, max_depth: int = 3) -> FlagCheck:
         """The flags `function` accepts, following `flags` into callees up to max_depth calls deep."""
         if function not in self._functions:

@@ -73,6 +73,14 @@ def _entry(path: str, protocol: str, prefix: str, item: str) -> Procedure:
     return Procedure(protocol=protocol, number=int(number), name=name)
 
 
+_CALLED = re.compile(r"\b((?:REMOTE|QEMU|LXC|ADMIN)_PROC_[A-Z0-9_]+)\b")
+
+
+def called_procedures(code: str) -> list[str]:
+    """The procedure names a piece of C code refers to (`call(conn, priv, 0, REMOTE_PROC_X, ...)`), in order."""
+    return list(dict.fromkeys(_CALLED.findall(code)))
+
+
 def procedure_api(proc: Procedure, api_names: set[str]) -> str | None:
     """The public API whose call this procedure carries, or None (events, migration steps, auth...)."""
     return _match(proc, api_names)

@@ -18,7 +18,7 @@ from kbgen.parse.drivertable import (
     parse_driver_fields,
     parse_driver_tables,
 )
-from kbgen.parse.protocol import PROTOCOL_FILES, Procedure, parse_protocol
+from kbgen.parse.protocol import PROTOCOL_FILES, Procedure, called_procedures, parse_protocol
 from kbgen.parse.symsfile import SYMS_FILES, SymsSection, parse_syms
 
 # Helpers that many drivers hand their flags to (virDomainObjGetMetadata, virHostCPUGetStats, ...).
@@ -35,6 +35,7 @@ class TreeFacts:
     fields: dict[str, str] = field(default_factory=dict)  # driver-table field -> public API
     entries: list[TableEntry] = field(default_factory=list)
     checks: dict[tuple[str, str], FlagCheck] = field(default_factory=dict)  # (api, driver) -> check
+    calls: dict[str, list[str]] = field(default_factory=dict)  # procedure name -> APIs whose remote implementation calls it
 
     def implementations(self):
         """(api, entry) for every table entry that implements a known API."""
@@ -62,7 +63,19 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
         if is_driver_source(str(path)) and path.is_file():
             facts.entries += parse_driver_tables(_read(path), str(path), set(groups))
     facts.checks = _flag_checks(facts, root, flag_apis)
+    facts.calls = _remote_calls(facts, root)
     return facts
+
+
+def _remote_calls(facts: TreeFacts, root: Path) -> dict[str, list[str]]:
+    """The procedures each remote driver entry really calls (hand-written ones; generated ones follow the names)."""
+    remote = [(api, entry.function) for api, entry in facts.implementations() if entry.driver == "remote" and entry.function]
+    sources = CSources(_c_files(root / "src" / "remote")) if remote else None
+    calls: dict[str, set[str]] = {}
+    for api, function in remote:
+        for procedure in called_procedures(sources.body(function) or ""):
+            calls.setdefault(procedure, set()).add(api)
+    return {procedure: sorted(apis) for procedure, apis in sorted(calls.items())}
 
 
 def _flag_checks(facts: TreeFacts, root: Path, flag_apis: set[str]) -> dict[tuple[str, str], FlagCheck]:
@@ -102,6 +115,7 @@ def facts_to_data(facts: TreeFacts) -> dict:
         "fields": facts.fields,
         "entries": [asdict(e) for e in facts.entries],
         "checks": [[api, driver, asdict(check)] for (api, driver), check in facts.checks.items()],
+        "calls": facts.calls,
     }
 
 
@@ -114,6 +128,7 @@ def facts_from_data(data: dict) -> TreeFacts:
         fields=dict(data["fields"]),
         entries=[TableEntry(**e) for e in data["entries"]],
         checks={(api, driver): _check(c) for api, driver, c in data["checks"]},
+        calls={procedure: list(apis) for procedure, apis in data["calls"].items()},
     )
 
 

@@ -224,6 +224,7 @@ PROCEDURE_SOURCES = {
     "remote-driver": "the remote driver's version in hvsupport.html",
     "api": "the API's version",
     "first-seen": "first ingested source tree containing it (upper bound)",
+    "order": "the neighbouring procedures (numbers are only appended)",
 }
 
 

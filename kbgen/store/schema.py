@@ -45,7 +45,7 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
     "checks": ({"kind": str, "description": str}, ("kind",), []),
     "procedures": (
         {
-            "protocol": str, "number": int, "name": str, "api": str, "label": str, "since": str, "since_key": int,
+            "protocol": str, "number": int, "name": str, "api": str, "label": str, "lower": str, "since": str, "since_key": int,
             "since_exact": bool, "since_source": str, "first_tree": str, "origin": str,
         },
         ("protocol", "number"),
