@@ -38,7 +38,7 @@ from kbgen.parse.checkflags import CSources
 from kbgen.parse.hvsupport import parse_hvsupport
 from kbgen.parse.protocol import parse_protocol
 from kbgen.parse.symsfile import parse_syms
-from kbgen.store.schema import SCHEMA_VERSION
+from kbgen.store.schema import SCHEMA, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW, OLD = FIXTURES / "release-new", FIXTURES / "release-old"
@@ -382,13 +382,13 @@ def test_a_deb_member_bigger_than_the_cap_is_refused_before_it_is_read(tmp_path)
     with pytest.raises(InputError) as err:
         deb_members(deb, lambda name: True)
     assert str(err.value) == (f"{deb}: data.tar.xz: {API_DIR}/libvirt-api.xml is 10000000000 bytes, more than the "
-                              "268435456 kbgen reads from a package; refusing it")
+                              "67108864 kbgen reads from a package; refusing it")
 
 
 def test_a_deb_decompression_bomb_stays_within_bounded_memory(tmp_path, monkeypatch):
     import kbgen.inputs.debian
 
-    monkeypatch.setattr(kbgen.inputs.debian, "MAX_MEMBER_BYTES", 8 * MB)
+    monkeypatch.setattr(kbgen.inputs.debian, "MAX_PACKAGE_BYTES", 8 * MB)
     deb = write(tmp_path / "bomb.deb", deb_bytes(tar_bytes({f"./{API_DIR}/libvirt-api.xml": bytes(9 * MB)})))
     assert deb.stat().st_size < 10_000
     with pytest.raises(InputError, match=f"is {9 * MB} bytes, more than the {8 * MB} kbgen reads"):
@@ -807,7 +807,8 @@ def test_a_database_with_a_meta_table_but_nothing_else_exits_2(tmp_path):
     conn.close()
     code, out, err = kb(db, "since", "virDomainUndefineFlags")
     assert (code, out) == (2, "")
-    assert err.startswith(f"kb: {db}: not a complete kbgen knowledge base (no table releases, inputs, symbols, ")
+    missing = ", ".join(table for table in SCHEMA if table != "meta")
+    assert err.startswith(f"kb: {db}: not a complete kbgen knowledge base (no table {missing});")
     assert err.rstrip().endswith("rebuild it with `kbgen build`")
 
 
