@@ -359,7 +359,7 @@ def test_a_50_mb_journal_is_explained_in_seconds_within_bounded_memory(site_db, 
 
 
 @pytest.mark.parametrize("text", ["libvirt version: 12345.0.0", "version `LIBVIRT_12345.0.0' not found",
-                                  "Running against daemon: ١٢.٠.٠"], ids=["daemon", "symbol", "arabic-indic-digits"])
+                                  "Running against daemon: 12.0.1000"], ids=["daemon", "symbol", "micro-past-999"])
 def test_explain_a_version_libvirt_never_had(site_db, text):
     code, out, err = kb(site_db, "explain", text, "libvirt version: 9.0.0")
     version = text.split(": ")[-1] if ": " in text else "12345.0.0"

@@ -7,6 +7,9 @@ than its daemon or driver; `kb check` predicts them. Standard library only
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -15,19 +18,30 @@ from kbgen.answers import query
 from kbgen.render.bounds import bound_text, since_text
 from kbgen.versions import is_version, key_version, version_key
 
-PATTERNS = {
-    "unknown-procedure": re.compile(r"unknown procedure:?\s*([0-9]{1,10})\b", re.I),
-    "unsupported-flags": re.compile(r"unsupported flags \(0x([0-9a-f]+)\) in function (\w+)", re.I),
-    "not-supported": re.compile(r"this function is not supported by the connection driver:\s*(\w+)", re.I),
-    "symbol-version": re.compile(r"version [`'‘]?LIBVIRT_((?:QEMU_|LXC_|ADMIN_)?)(\d+\.\d+\.\d+)['’]? not found"),
-    "daemon-version": re.compile(r"(?:libvirt version:|Running against daemon:|Using library: libvirt|Using API: \w+)\s*(\d+\.\d+\.\d+)"),
-}
+PATTERNS_FILE = os.path.join(os.path.dirname(__file__), "explain_patterns.json")
+REGEX_FLAGS = {"i": re.IGNORECASE}
 SYMS_MODULES = {"": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin"}
 
 
 MAX_LINE = 64 * 1024  # characters of an input line that explain reads; the rest of a longer line is skipped
 MAX_FINDINGS = 100  # distinct messages; explain stops reading at the next new one
 _VERSION_LIKE = re.compile(r"\d+\.\d+\.\d+")
+
+
+def pattern_table() -> dict:
+    """explain_patterns.json: the messages explain recognises, as regexes that Python and explain.html read alike."""
+    with open(PATTERNS_FILE, encoding="utf-8") as file:
+        return json.load(file)
+
+
+@functools.cache
+def patterns() -> dict[str, re.Pattern]:
+    return {p["kind"]: re.compile(p["regex"], re.ASCII | sum(REGEX_FLAGS[f] for f in p["flags"])) for p in pattern_table()["patterns"]}
+
+
+def explain_rules() -> dict:
+    """What explain.html needs to read text the way explain() does: the pattern table and the limits."""
+    return pattern_table() | {"max_line": MAX_LINE, "max_findings": MAX_FINDINGS}
 
 
 def explain(conn: sqlite3.Connection, text: str) -> list[dict]:
@@ -61,7 +75,7 @@ def read_lines(stream) -> Iterator[str]:
 
 def _record(conn, line: str, findings: dict) -> bool:
     """Add LINE's messages to FINDINGS, or count them once more; False if a new one would pass MAX_FINDINGS."""
-    matches = sorted(((kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(line)), key=lambda km: km[1].start())
+    matches = sorted(((kind, m) for kind, pattern in patterns().items() for m in pattern.finditer(line)), key=lambda km: km[1].start())
     for kind, match in matches:
         key = (kind, match.group(0))
         if key in findings:
@@ -106,13 +120,13 @@ def _unsupported_flags(conn, mask: str, function: str) -> dict:
     if impl is None:
         return {"meaning": f"{function} is not a driver implementation known to this knowledge base", "advice": ""}
     bits = int(mask, 16)
-    accepted = {f["flag"]: f["since"] for d in query.flags_by_driver(conn, impl["api"], impl["driver"]) for f in d["flags"]}
+    masks = _masks(conn, impl["api"])
     flags = []
-    for name, value in _constants_for(conn, impl["api"]):
-        if value and bits & value:
-            others = [r[0] for r in conn.execute(
-                "SELECT driver FROM driver_flags WHERE api = ? AND flag = ? AND driver != ? ORDER BY driver", (impl["api"], name, impl["driver"]))]
-            flags.append({"flag": name, "value": value, "driver_accepts_since": accepted.get(name), "accepted_by": others})
+    for name, canonical, value in _flags_taken(conn, impl["api"], masks):
+        if bits & value:
+            accepting = masks.get(canonical, {})
+            flags.append({"flag": name, "value": value, "driver_accepts_since": accepting.get(impl["driver"]),
+                          "accepted_by": sorted(set(accepting) - {impl["driver"]})})
             bits &= ~value
     rejected = [f["flag"] for f in flags if not f["driver_accepts_since"]]
     return {
@@ -123,10 +137,29 @@ def _unsupported_flags(conn, mask: str, function: str) -> dict:
     }
 
 
-def _constants_for(conn, api: str) -> list[tuple[str, int | None]]:
-    return conn.execute(
-        "SELECT s.name, s.int_value FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
-        " WHERE l.function = ? ORDER BY s.int_value IS NULL, s.int_value, s.name", (api,)).fetchall()
+def _masks(conn, api: str) -> dict[str, dict[str, dict]]:
+    """Flag (the constant it stands for: a mask may name VIR_DOMAIN_AFFECT_LIVE for VIR_DOMAIN_VCPU_LIVE) -> {driver: since}."""
+    masks: dict[str, dict[str, dict]] = {}
+    for column in query.flags_by_driver(conn, api):
+        for flag in column["flags"]:
+            row = conn.execute("SELECT alias_of FROM symbols WHERE name = ?", (flag["flag"],)).fetchone()
+            masks.setdefault(row[0] if row and row[0] else flag["flag"], {})[column["driver"]] = flag["since"]
+    return masks
+
+
+def _flags_taken(conn, api: str, masks: dict) -> list[tuple[str, str, int]]:
+    """(flag, the constant it stands for, value > 0) by value: API's flag types' constants, then other flags a driver's mask accepts."""
+    linked = conn.execute(
+        "SELECT s.name, COALESCE(s.alias_of, s.name), s.int_value, 0 FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type"
+        " AND s.kind = 'enum' WHERE l.function = ?", (api,)).fetchall()
+    known = {row[1] for row in linked}
+    extra = [(name, name, _int_value(conn, name), 1) for name in masks if name not in known]
+    return [row[:3] for row in sorted((r for r in [*linked, *extra] if (r[2] or 0) > 0), key=lambda r: (r[2], r[3], r[0]))]
+
+
+def _int_value(conn, name: str) -> int | None:
+    row = conn.execute("SELECT int_value FROM symbols WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
 
 
 def _newest(version: dict) -> str:

@@ -29,6 +29,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from kbgen.answers import query
+from kbgen.answers.diagnose import explain_rules
 from kbgen.errors import KbgenError
 from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
@@ -542,17 +543,19 @@ def explain_data(catalog: Catalog) -> dict:
     """What explain.html needs, keyed the way libvirt's messages name things (kbgen/diagnose.py reads the same facts).
 
     procedures: remote number -> [name, API or null, label, since, since as shown]; implementations: function -> [driver, API];
-    flags: API -> [[flag, value, {driver: "since X" or its bounds}]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols.
+    flags: API -> [[flag, value, {driver: "since X" or its bounds}]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols;
+    rules: the message patterns (kbgen/answers/explain_patterns.json) and explain's limits.
     """
     taking = {s["name"] for s in catalog.symbols if s["kind"] == "function" and s["has_flags"]}
     return {
         "procedures": {str(p["number"]): [p["name"], p["api"], p["label"], p["since"], bound_text(p["since_version"])]
                        for p in catalog.procedures if p["protocol"] == "remote"},
-        "implementations": {i["function"]: [i["driver"], i["api"]] for i in catalog.implementations if i["api"] in taking},
+        "implementations": {i["function"]: [i["driver"], i["api"]] for i in catalog.implementations},
         "flags": {api: rows for api in sorted(taking) if (rows := _decodable_flags(catalog, api))},
         "support": {api: [_support_entry(r) for r in sorted(rows.values(), key=lambda r: (r["since_key"], r["driver"]))]
                     for api, rows in catalog.support_of.items()},
         "sections": catalog.sections,
+        "rules": explain_rules(),
     }
 
 

@@ -1,25 +1,21 @@
 /* explain.html: find libvirt's version-mismatch messages in pasted text and say, for each,
-   what it means and what to do, in the words of kbgen/diagnose.py (`kb explain`). Runs
+   what it means and what to do, in the words of kbgen/answers/diagnose.py (`kb explain`),
+   with its patterns (kbgen/answers/explain_patterns.json, in explain-data as rules). Runs
    offline on explain-data and the search index; answers are built from DOM text nodes.
+   Each finding's key facts are in its data-fields (JSON), as tests/explain_vectors.json names them.
 
    An answer's sentences are lists of parts: a string is text, {symbol: NAME} links to
    NAME's page (plain code when it has none), {code: TEXT} is code. */
 (function () {
   "use strict";
 
-  var PATTERNS = [
-    ["unknown-procedure", /unknown procedure:?\s*(\d+)/gi],
-    ["unsupported-flags", /unsupported flags \(0x([0-9a-f]+)\) in function (\w+)/gi],
-    ["not-supported", /this function is not supported by the connection driver:\s*(\w+)/gi],
-    ["symbol-version", /version [`'\u2018]?LIBVIRT_((?:QEMU_|LXC_|ADMIN_)?)(\d+\.\d+\.\d+)['\u2019]? not found/g],
-    ["daemon-version", /(?:libvirt version:|Running against daemon:|Using library: libvirt|Using API: \w+)\s*(\d+\.\d+\.\d+)/g]
-  ];
   var TITLES = {
     "unknown-procedure": "Unknown procedure",
     "unsupported-flags": "Unsupported flags",
     "not-supported": "Not supported by the driver",
     "symbol-version": "Library too old",
-    "daemon-version": "Daemon version"
+    "daemon-version": "Daemon version",
+    "not-a-version": "Not a libvirt version"
   };
   var SYMS_MODULES = { "": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin" };
   var LONGEST_REMEMBERED = 2000;
@@ -44,6 +40,14 @@
     return parts;
   }
 
+  /* The message patterns of kbgen/answers/explain_patterns.json (explain-data's rules) as RegExps. */
+  function compiled(rules) {
+    return rules.patterns.map(function (p) {
+      var versions = p.groups.map(function (group) { return group[0] === "version"; });
+      return { kind: p.kind, regex: new RegExp(p.regex, "g" + p.flags), versions: versions };
+    });
+  }
+
   function knowledgeOf(index, data) {
     var pages = new Map();
     var functions = [];
@@ -59,22 +63,29 @@
       var api = data.procedures[number][1];
       if (api && !procedureOf.has(api)) procedureOf.set(api, number);
     });
-    return { data: data, pages: pages, functions: functions, procedureOf: procedureOf, lastProcedure: numbers[numbers.length - 1] };
+    return {
+      data: data, pages: pages, functions: functions, procedureOf: procedureOf, lastProcedure: numbers[numbers.length - 1],
+      rules: data.rules, patterns: compiled(data.rules), libvirtVersion: new RegExp("^(?:" + data.rules.version + ")$")
+    };
   }
 
-  // --- the explainers: one per message, as in kbgen/diagnose.py ---------------------------
+  // --- the explainers: one per message, as in kbgen/answers/diagnose.py -------------------
 
   function unknownProcedure(kb, number) {
     var p = own(kb.data.procedures, String(Number(number)));
     if (!p) {
       var hint = kb.lastProcedure ? "the remote protocol of the ingested source trees ends at " + kb.lastProcedure : "no remote protocol in this knowledge base";
-      return { meaning: ["remote procedure " + number + " is not in any ingested source tree (" + hint + ")"], advice: [] };
+      return {
+        meaning: ["remote procedure " + number + " is not in any ingested source tree (" + hint + ")"], advice: [],
+        fields: { number: null, api: null }
+      };
     }
     var what = p[1] ? [{ symbol: p[1] }] : [p[0] + " (" + p[2] + ", no public API)"];
     return {
       meaning: ["the client called "].concat(what, [" (remote procedure " + number + "), added in " + p[4] + ": the daemon is older than that"]),
       advice: ["upgrade the daemon to libvirt " + p[3] + " or later, or fall back to calls that the daemon's release has"],
-      facts: p[1] ? [["procedure ", { code: p[0] }]] : []
+      facts: p[1] ? [["procedure ", { code: p[0] }]] : [],
+      fields: { number: Number(number), api: p[1] }
     };
   }
 
@@ -99,7 +110,12 @@
 
   function unsupportedFlags(kb, mask, fn) {
     var impl = own(kb.data.implementations, fn);
-    if (!impl) return { meaning: [fn + " is not a driver implementation known to this knowledge base"], advice: [] };
+    if (!impl) {
+      return {
+        meaning: [fn + " is not a driver implementation known to this knowledge base"], advice: [],
+        fields: { driver: null, api: null, flags: [], rejected: [], undecoded: null }
+      };
+    }
     var driver = impl[0];
     var api = impl[1];
     var decoded = decodeFlags(own(kb.data.flags, api) || [], mask, driver);
@@ -112,17 +128,20 @@
       advice: rejected.length
         ? listed(rejected).concat([" not accepted by this " + driver + " daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"])
         : ["every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"],
-      facts: facts
+      facts: facts,
+      fields: { driver: driver, api: api, flags: names, rejected: rejected, undecoded: decoded.rest ? "0x" + decoded.rest.toString(16) : null }
     };
   }
 
   function notSupported(kb, api) {
-    var drivers = (own(kb.data.support, api) || []).map(function (d) {
+    var support = own(kb.data.support, api) || [];
+    var drivers = support.map(function (d) {
       return d[0] + " " + d[1] + (d[2] ? " (removed in " + d[2] + ")" : "");
     });
     return {
       meaning: ["the connection's driver does not implement ", { symbol: api }, drivers.length ? "; drivers that do: " + drivers.join(", ") : "; no driver implements it"],
-      advice: [drivers.length ? "use a driver (and a daemon release) from that list, or avoid the call" : "avoid the call"]
+      advice: [drivers.length ? "use a driver (and a daemon release) from that list, or avoid the call" : "avoid the call"],
+      fields: { api: api, drivers: support.map(function (d) { return d[0]; }) }
     };
   }
 
@@ -134,12 +153,21 @@
       meaning: ["the program needs symbols of " + section + " ("].concat(shown, [
         (names.length > 8 ? " ..." : "") + "): the installed " + own(SYMS_MODULES, prefix) + " library is older than " + version]),
       advice: ["install libvirt " + version + " or later, or rebuild the program against the installed libvirt"],
-      facts: names.length > 8 ? [["all " + names.length + ": "].concat(listed(names))] : []
+      facts: names.length > 8 ? [["all " + names.length + ": "].concat(listed(names))] : [],
+      fields: { section: section, symbols: names }
     };
   }
 
   function daemonVersion(kb, version) {
     return { version: version };
+  }
+
+  function notAVersion(version) {
+    return {
+      meaning: [version + " is no libvirt release: libvirt numbers them MAJOR.MINOR.MICRO with at most 4, 3 and 3 ASCII digits"],
+      advice: ["libvirt did not print this version: check where the text came from"],
+      fields: { version: version }
+    };
   }
 
   var EXPLAINERS = {
@@ -171,27 +199,59 @@
     var summary = {
       kind: "daemon-version",
       matched: found.map(function (f) { return f.matched; }).join(", "),
+      count: found.reduce(function (sum, f) { return sum + f.count; }, 0),
       meaning: ["libvirt " + versions.join(", ") + " found; a newer client calling any of the " + newer.length + " APIs added after " + oldest +
                 " gets 'unknown procedure' from it"].concat(first),
-      advice: ["check calls with ", { code: "kb check --server " + oldest + " NAME" }, "; ", { code: "kb diff " + oldest + " NEWER" }, " lists what it lacks"]
+      advice: ["check calls with ", { code: "kb check --server " + oldest + " NAME" }, "; ", { code: "kb diff " + oldest + " NEWER" }, " lists what it lacks"],
+      fields: { versions: versions, refused: newer.length }
     };
     return findings.filter(function (f) { return f.kind !== "daemon-version"; }).concat([summary]);
   }
 
-  function explain(kb, text) {
-    var findings = [];
-    var seen = new Set();
-    PATTERNS.forEach(function (pattern) {
-      var kind = pattern[0];
-      Array.from(text.matchAll(pattern[1])).forEach(function (match) {
-        if (seen.has(kind + "\n" + match[0])) return;
-        seen.add(kind + "\n" + match[0]);
-        var finding = EXPLAINERS[kind].apply(null, [kb].concat(match.slice(1)));
-        findings.push(Object.assign(finding, { kind: kind, matched: match[0], at: match.index }));
-      });
+  /* LINE's first MAX characters, counted as Python counts them (code points, not UTF-16 units). */
+  function head(line, max) {
+    if (line.length <= max) return line;
+    return Array.from(line.slice(0, 2 * max)).slice(0, max).join("");
+  }
+
+  function findingOf(kb, pattern, match) {
+    var groups = match.slice(1);
+    var odd = groups.filter(function (group, i) { return pattern.versions[i] && !kb.libvirtVersion.test(group); });
+    var explained = odd.length ? notAVersion(odd[0]) : EXPLAINERS[pattern.kind].apply(null, [kb].concat(groups));
+    return Object.assign(explained, { kind: odd.length ? "not-a-version" : pattern.kind, matched: match[0], count: 1 });
+  }
+
+  /* Add LINE's messages to FOUND, or count them once more; false if a new one would pass max_findings. */
+  function record(kb, line, found) {
+    var matches = [];
+    kb.patterns.forEach(function (pattern) {
+      Array.from(line.matchAll(pattern.regex)).forEach(function (match) { matches.push({ pattern: pattern, match: match }); });
     });
-    findings.sort(function (a, b) { return a.at - b.at; });
-    return mergeDaemonVersions(kb, findings);
+    matches.sort(function (a, b) { return a.match.index - b.match.index; });
+    for (var i = 0; i < matches.length; i++) {
+      var key = matches[i].pattern.kind + "\n" + matches[i].match[0];
+      if (found.has(key)) found.get(key).count += 1;
+      else if (found.size === kb.rules.max_findings) return false;
+      else found.set(key, findingOf(kb, matches[i].pattern, matches[i].match));
+    }
+    return true;
+  }
+
+  /* As explain_lines() in kbgen/answers/diagnose.py: line by line, each cut at max_line characters,
+     each distinct message once with its count, reading stopped before a new one past max_findings. */
+  function explain(kb, text) {
+    var found = new Map();
+    var answer = { truncated: false, linesRead: 0, linesCut: 0 };
+    var lines = text.split("\n");
+    for (var i = 0; i < lines.length && !answer.truncated; i++) {
+      var line = head(lines[i], kb.rules.max_line);
+      var whole = lines[i].replace(/[\r\n]+$/, "");
+      answer.linesRead = i + 1;
+      if (head(whole, kb.rules.max_line) !== whole) answer.linesCut += 1;
+      answer.truncated = !record(kb, line, found);
+    }
+    answer.findings = mergeDaemonVersions(kb, Array.from(found.values()));
+    return answer;
   }
 
   // --- rendering ------------------------------------------------------------------------
@@ -226,8 +286,10 @@
   function findingElement(kb, finding) {
     var article = element("article", undefined, "finding");
     article.dataset.kind = finding.kind;
+    article.dataset.fields = JSON.stringify(Object.assign({ kind: finding.kind, matched: finding.matched, count: finding.count }, finding.fields));
     var heading = element("h2", TITLES[finding.kind] + " ");
     heading.append(element("code", finding.matched, "matched"));
+    if (finding.count > 1) heading.append(" (" + finding.count + " times)");
     var facts = element("dl");
     facts.append(element("dt", "What it means"), element("dd"));
     facts.lastChild.append(sentence(kb, finding.meaning));
@@ -247,10 +309,18 @@
     return article;
   }
 
-  function statusText(count, text) {
+  function statusText(kb, answer, text) {
     if (!text.trim()) return "";
-    if (!count) return "No message that points to a version mismatch was found; the list below says which ones are recognised.";
-    return count === 1 ? "1 message explained." : count + " messages explained.";
+    var count = answer.findings.length;
+    var notes = [];
+    if (!count) notes.push("No message that points to a version mismatch was found; the list below says which ones are recognised.");
+    else notes.push(count === 1 ? "1 message explained." : count + " messages explained.");
+    var max = kb.rules.max_line;
+    if (answer.linesCut) notes.push(answer.linesCut + " line(s) longer than " + max + " characters: only their first " + max + " were read.");
+    if (answer.truncated) {
+      notes.push("Stopped at line " + answer.linesRead + ", after " + kb.rules.max_findings + " distinct messages: the rest was not read.");
+    }
+    return notes.join(" ");
   }
 
   function remember(text) {
@@ -263,9 +333,9 @@
 
   function attach(kb, form, input, results, status) {
     function update() {
-      var findings = explain(kb, input.value);
-      results.replaceChildren.apply(results, findings.map(function (f) { return findingElement(kb, f); }));
-      status.textContent = statusText(findings.length, input.value);
+      var answer = explain(kb, input.value);
+      results.replaceChildren.apply(results, answer.findings.map(function (f) { return findingElement(kb, f); }));
+      status.textContent = statusText(kb, answer, input.value);
     }
     input.addEventListener("input", update);
     form.addEventListener("submit", function (event) {
