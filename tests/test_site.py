@@ -437,7 +437,7 @@ def test_rerender_replaces_the_previous_site(db, tmp_path):
     (target / "stale.html").write_text("old")
     render_site(db, target)
     assert not (target / "stale.html").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
 
 
 def test_failed_render_leaves_the_previous_site_untouched(db, tmp_path, monkeypatch):
@@ -451,7 +451,7 @@ def test_failed_render_leaves_the_previous_site_untouched(db, tmp_path, monkeypa
     with pytest.raises(KbgenError, match=r"ZeroDivisionError.*previous site is unchanged"):
         render_site(db, target)
     assert tree_bytes(target) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site", "templates"]
 
 
 def test_refuses_to_replace_a_directory_it_did_not_make(db, tmp_path):
@@ -466,4 +466,4 @@ def test_refuses_to_replace_a_directory_it_did_not_make(db, tmp_path):
 def test_missing_database_is_a_kbgen_error(tmp_path):
     with pytest.raises(KbgenError, match="no knowledge base"):
         render_site(tmp_path / "nope.sqlite", tmp_path / "site")
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".site.lock"]

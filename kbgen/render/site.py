@@ -11,8 +11,13 @@ into a new directory next to the output and swapped in only when complete.
 from __future__ import annotations
 
 import hashlib
+import contextlib
+import ctypes
+import errno
+import fcntl
 import json
 import os
+import re
 import shutil
 import sqlite3
 import string
@@ -62,21 +67,24 @@ def render_site(db_path: Path, out_dir: Path, *, base_url: str = "") -> SiteRepo
     """Render the knowledge base at DB_PATH into OUT_DIR, replacing the site there.
 
     base_url prefixes the URLs in sitemap.xml (relative when empty); its path is
-    the root of 404.html's links. A failure leaves the previous site untouched
-    and raises KbgenError.
+    the root of 404.html's links. A failure, or a kill at any moment, leaves the
+    previous site untouched; a failure raises KbgenError, and so does a second
+    render into the same directory while one runs.
     """
     started = time.perf_counter()
     out_dir = Path(os.path.abspath(out_dir))
-    _check_replaceable(out_dir)
-    staging = _staging_dir(out_dir)
-    try:
-        pages = _render_into(staging, _load_catalog(Path(db_path)), base_url)
-    except BaseException as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(err, KbgenError) or not isinstance(err, Exception):
-            raise
-        raise KbgenError(f"{out_dir}: site not rendered ({type(err).__name__}: {err}); the previous site is unchanged") from err
-    _swap_in(staging, out_dir)
+    with _render_lock(out_dir):
+        _remove_leftovers(out_dir)
+        _check_replaceable(out_dir)
+        staging = _staging_dir(out_dir)
+        try:
+            pages = _render_into(staging, _load_catalog(Path(db_path)), base_url)
+        except BaseException as err:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(err, KbgenError) or not isinstance(err, Exception):
+                raise
+            raise KbgenError(f"{out_dir}: site not rendered ({type(err).__name__}: {err}); the previous site is unchanged") from err
+        _swap_in(staging, out_dir)
     return SiteReport(out_dir, pages, _size_of(out_dir), round(time.perf_counter() - started, 3))
 
 
@@ -579,12 +587,60 @@ def _copy_assets(out: Path) -> None:
 
 
 # --- the atomic swap ---------------------------------------------------------------
+#
+# Beside OUT: .OUT.lock (one render at a time), .OUT.new-PID-XXXX (the site being
+# rendered; after the exchange, the previous one being removed) and, only where the
+# exchange is not available, .OUT.old-PID (the previous site between two renames).
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+@contextlib.contextmanager
+def _render_lock(out_dir: Path):
+    """One render per output directory at a time: a second one fails at once."""
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(out_dir.with_name(f".{out_dir.name}.lock"), "w")  # noqa: SIM115 - closed by the with below
+    except OSError as err:
+        raise KbgenError(f"{out_dir.parent}: cannot write the site there ({err.strerror}); choose another output directory") from err
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KbgenError(f"{out_dir}: another kbgen site is rendering into it; wait for it to finish") from None
+        yield
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove what renders killed before they finished left beside OUT_DIR (only of processes that are gone).
+
+    A previous site that a kill left between the fallback's two renames goes back in place first.
+    """
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old)-(\d+)(?:-.*)?")
+    for entry in sorted(out_dir.parent.iterdir()):
+        match = pattern.fullmatch(entry.name)
+        if not match or _process_exists(int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not out_dir.exists():
+            os.rename(entry, out_dir)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _staging_dir(out_dir: Path) -> Path:
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-{os.getpid()}-", dir=out_dir.parent))
         staging.chmod(0o755)
     except OSError as err:
         raise KbgenError(f"{out_dir.parent}: cannot write the site there ({err.strerror}); choose another output directory") from err
@@ -599,18 +655,42 @@ def _check_replaceable(out_dir: Path) -> None:
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Put STAGING in OUT_DIR's place in one step, then remove the previous site (now at STAGING's name).
+
+    Where the kernel, libc or file system cannot exchange two directories, two renames
+    instead: for a moment there is no site, and a kill then leaves the previous one
+    as .OUT.old-PID, which the next render puts back.
+    """
     old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
     try:
-        if out_dir.exists():
-            os.replace(out_dir, old)
-        os.replace(staging, out_dir)
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+            return
+        if _exchange(staging, out_dir):
+            old = staging
+        else:
+            os.rename(out_dir, old)
+            os.rename(staging, out_dir)
     except OSError as err:
         if old.exists() and not out_dir.exists():
-            os.replace(old, out_dir)
+            os.rename(old, out_dir)
         shutil.rmtree(staging, ignore_errors=True)
         raise KbgenError(f"{out_dir}: could not put the new site in place ({err}); the previous site is unchanged") from err
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where that is not available."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _size_of(directory: Path) -> int:
