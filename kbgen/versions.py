@@ -17,6 +17,11 @@ def is_version(text: str) -> bool:
     return _LIBVIRT_VERSION.fullmatch(text) is not None
 
 
+def normalise_version(text: str) -> str:
+    """The one spelling of a version: '012.08.0' -> '12.8.0'; ValueError for anything else."""
+    return ".".join(str(int(part)) for part in _checked(text).split("."))
+
+
 def parse_version(text: str) -> "packaging.version.Version":  # noqa: F821
     """A libvirt version such as '0.9.4'; ValueError for anything else."""
     from packaging.version import (

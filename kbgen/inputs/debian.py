@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import re
 import tarfile
@@ -11,12 +12,16 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, NamedTuple
 
 from kbgen.errors import InputError, KbgenError
+from kbgen.inputs.tarstream import DECOMPRESSION_ERRORS, OverCap, open_tar_stream
 
 MIRROR_ENV = "KBGEN_DEBIAN_MIRROR"
-# Members are read into memory; libvirt's largest input (libvirt-api.xml) is about 1.2 MB,
-# so anything near this size is a decompression bomb, not a libvirt package.
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
-_TAR_COMPRESSIONS = ("", "gz", "bz2", "xz")  # what tarfile's stream mode ("r|gz") reads
+# The most kbgen decompresses from a package's data.tar, and so holds of its wanted members
+# in memory; libvirt-doc's data.tar is about 9 MB, libvirt-dev's 2 MB (libvirt-api.xml: 1.2 MB).
+MAX_PACKAGE_BYTES = 64 * 1024 * 1024
+# A suite's Packages index: sid's main/binary-amd64 is about 70 MB decompressed.
+MAX_INDEX_BYTES = 256 * 1024 * 1024
+_CHUNK_SIZE = 1 << 20
+_TAR_COMPRESSIONS = ("", "gz", "bz2", "xz")
 
 _DEBIAN_SUITE = re.compile(
     r"(buster|bullseye|bookworm|trixie|forky|duke|sid|experimental"
@@ -157,30 +162,63 @@ def _read_data_tar(
     data: BinaryIO, member: str, wanted: Callable[[str], bool], deb_path: Path
 ) -> dict[str, bytes]:
     compression = member.removeprefix("data.tar").removeprefix(".")
-    if compression not in _TAR_COMPRESSIONS:  # tarfile takes "r|gz :" apart itself and fails with a ValueError
+    if compression not in _TAR_COMPRESSIONS:
         raise InputError(
             deb_path, f"{member} uses a compression this Python cannot read (unknown compression type {compression!r})"
         )
     found: dict[str, bytes] = {}
     try:
-        with tarfile.open(fileobj=data, mode=f"r|{compression}") as tar:
+        with open_tar_stream(data, compression, MAX_PACKAGE_BYTES) as tar:
             for info in tar:
                 path = _safe_path(info)
                 if path is not None and wanted(path):
-                    if info.size > MAX_MEMBER_BYTES:
-                        raise InputError(
-                            deb_path,
-                            f"{member}: {path} is {info.size} bytes, more than the "
-                            f"{MAX_MEMBER_BYTES} kbgen reads from a package; refusing it",
-                        )
-                    found[path] = tar.extractfile(info).read()
-    except tarfile.CompressionError as err:
-        raise InputError(
-            deb_path, f"{member} uses a compression this Python cannot read ({err})"
-        ) from err
-    except (tarfile.TarError, EOFError) as err:
+                    _check_package_size(deb_path, member, path, info.size, sum(map(len, found.values())))
+                    found[path] = _read_member(tar.extractfile(info), info.size)
+    except OverCap:
+        raise InputError(deb_path, f"{member} decompresses to more than the {MAX_PACKAGE_BYTES} bytes kbgen reads "
+                                   "from a package; refusing it") from None
+    except (tarfile.TarError, *DECOMPRESSION_ERRORS) as err:
         raise InputError(deb_path, f"corrupt {member}: {err}") from err
     return found
+
+
+def _read_member(member: BinaryIO, size: int) -> bytearray:
+    """The member's bytes, read into one buffer of its size (reading it whole would take three times that)."""
+    data = bytearray(size)
+    view, done = memoryview(data), 0
+    while done < size and (count := member.readinto(view[done:done + _CHUNK_SIZE])):
+        done += count
+    if done < size:
+        raise EOFError(f"unexpected end of data after {done} of {size} bytes")
+    return data
+
+
+def _check_package_size(deb_path: Path, member: str, path: str, size: int, before: int) -> None:
+    """Refuse the next member before it is read if it would take the package over MAX_PACKAGE_BYTES."""
+    if before + size > MAX_PACKAGE_BYTES:
+        after = f" after {before} bytes of other members" if before else ""
+        raise InputError(deb_path, f"{member}: {path} is {size} bytes{after}, more than the "
+                                   f"{MAX_PACKAGE_BYTES} kbgen reads from a package; refusing it")
+
+
+def read_packages_index(path: Path, origin: str) -> str:
+    """A Packages.xz index as text, decompressed a piece at a time up to MAX_INDEX_BYTES."""
+    decompressor, text = lzma.LZMADecompressor(), bytearray()
+    try:
+        with path.open("rb") as f:
+            while not decompressor.eof:
+                data = f.read(_CHUNK_SIZE) if decompressor.needs_input else b""
+                if decompressor.needs_input and not data:
+                    raise InputError(origin, "truncated xz data")
+                text += decompressor.decompress(data, max_length=MAX_INDEX_BYTES + 1 - len(text))
+                if len(text) > MAX_INDEX_BYTES:
+                    raise InputError(origin, f"decompresses to more than the {MAX_INDEX_BYTES} bytes kbgen reads "
+                                             "from a Packages index; refusing it")
+    except lzma.LZMAError as err:
+        raise InputError(origin, f"not xz data: {err}") from None
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror or err}") from None
+    return text.decode("utf-8", "replace")
 
 
 def _safe_path(info: tarfile.TarInfo) -> str | None:

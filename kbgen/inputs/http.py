@@ -4,6 +4,10 @@ A cached copy of a URL lives in ``<cache_dir>/http/`` as
 ``<first 16 hex digits of sha256(url)>-<url basename>``, beside a sidecar
 ``.meta.json`` holding the url, the server's ETag and Last-Modified, and the
 sha256 of the body.
+
+A download may hold at most MAX_DOWNLOAD_BYTES (the biggest real input, a
+libvirt .orig.tar.xz, is about 25 MB), and is stored as the server holds it:
+kbgen asks for `Accept-Encoding: identity` and refuses a content-encoded body.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from kbgen.atomic import atomic_write, publish, temp_file
 from kbgen.errors import FetchError
 
 CHUNK_SIZE = 64 * 1024
+MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024
+_DIGITS = re.compile(r"[0-9]+")  # not str.isdigit: that takes "²" and other Unicode digits
 GONE_STATUSES = (404, 410)
 _TRANSIENT_ERRORS = (
     requests.ConnectionError,
@@ -207,11 +213,10 @@ class Fetcher:
     def _store(
         self, url: str, entry: _CacheEntry, expected: str | None, response: requests.Response
     ) -> Path:
+        total = _declared_size(url, response.headers)
         entry.dir.mkdir(parents=True, exist_ok=True)
-        declared = response.headers.get("Content-Length")
-        total = int(declared) if declared and declared.isdigit() else None
         with temp_file(entry.dir) as (out, tmp):
-            digest, size = self._copy_body(response, out, total, _basename(url))
+            digest, size = self._copy_body(url, response, out, total)
             # urllib3 2 raises on a short body itself; urllib3 1.26 does not.
             if total is not None and size < total:
                 raise _Transient(f"truncated body ({size} of {total} bytes)")
@@ -231,13 +236,16 @@ class Fetcher:
         return entry.path
 
     def _copy_body(
-        self, response: requests.Response, out: IO[bytes], total: int | None, label: str
+        self, url: str, response: requests.Response, out: IO[bytes], total: int | None
     ) -> tuple[str, int]:
         hasher = hashlib.sha256()
         size = 0
-        progress = _Progress(label, total) if self.progress else None
+        progress = _Progress(_basename(url), total) if self.progress else None
         try:
             for chunk in response.iter_content(CHUNK_SIZE):
+                if size + len(chunk) > MAX_DOWNLOAD_BYTES:
+                    raise FetchError(f"cannot download {url}: more than the {MAX_DOWNLOAD_BYTES} bytes "
+                                     "kbgen downloads per file; refusing it")
                 out.write(chunk)
                 hasher.update(chunk)
                 size += len(chunk)
@@ -289,6 +297,23 @@ class _Progress:
             line += f" / {_human(self.total)}  {100 * done // self.total:3d}%"
         sys.stderr.write(f"\r{line}")
         sys.stderr.flush()
+
+
+def _declared_size(url: str, headers) -> int | None:
+    """The Content-Length, after refusing what kbgen cannot store as is: an encoded or oversized body."""
+    encoding = (headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding != "identity":
+        raise FetchError(f"cannot download {url}: the server sent it with Content-Encoding {encoding!r} although "
+                         "kbgen asked for identity; refusing it")
+    declared = headers.get("Content-Length")
+    if declared is None:
+        return None
+    if not _DIGITS.fullmatch(declared.strip()):
+        raise FetchError(f"cannot download {url}: invalid Content-Length {declared!r}")
+    if int(declared) > MAX_DOWNLOAD_BYTES:
+        raise FetchError(f"cannot download {url}: it is {int(declared)} bytes (Content-Length), more than the "
+                         f"{MAX_DOWNLOAD_BYTES} kbgen downloads per file; refusing it")
+    return int(declared)
 
 
 def _human(size: int) -> str:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from kbgen.errors import InputError
+from kbgen.versions import is_version
+
+_POOL_PATH = re.compile(r"pool/[A-Za-z0-9._+~/-]+")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -35,3 +43,15 @@ def _fields(stanza: str) -> dict[str, str]:
 def upstream_version(debian_version: str) -> str:
     """'12.8.0-1' -> '12.8.0', '1:7.0.0-3+deb11u3' -> '7.0.0'."""
     return debian_version.split(":", 1)[-1].rsplit("-", 1)[0]
+
+
+def checked(found: list[PackageFile], origin: str) -> list[PackageFile]:
+    """found, if every field a manifest takes from it is what it claims to be; InputError naming origin otherwise."""
+    for p in found:
+        if not _POOL_PATH.fullmatch(p.filename) or ".." in PurePosixPath(p.filename).parts:
+            raise InputError(origin, f"{p.package}: Filename {p.filename!r} is not a relative path under pool/")
+        if not _SHA256.fullmatch(p.sha256):
+            raise InputError(origin, f"{p.package}: SHA256 {p.sha256!r} is not 64 hexadecimal digits")
+        if not is_version(upstream_version(p.version)):
+            raise InputError(origin, f"{p.package}: Version {p.version!r} is not a libvirt version")
+    return found
