@@ -9,7 +9,7 @@ from kbgen.parse.drivertable import (
     DRIVER_HEADERS,
     TableEntry,
     driver_name,
-    is_driver_source,
+    hvsupport_lists,
     parse_driver_fields,
     parse_driver_tables,
 )
@@ -288,7 +288,7 @@ def test_driver_names_come_from_the_file_name(path, name):
     ],
 )
 def test_driver_sources_are_the_files_hvsupport_reads(path, expected):
-    assert is_driver_source(path) is expected
+    assert hvsupport_lists(path) is expected
 
 
 # --- virCheckFlags ----------------------------------------------------------

@@ -169,7 +169,7 @@ def _newest(version: dict) -> str:
 
 def _not_supported(conn, api: str) -> dict:
     drivers = query.drivers_of(conn, api)
-    listed = [f"{d['driver']} {d['since']}" + (f" (removed in {d['removed_in']})" if d["removed_in"] else "") for d in drivers]
+    listed = [f"{d['driver']} {bound_text(d['since'])}" + (f" (removed in {d['removed_in']})" if d["removed_in"] else "") for d in drivers]
     return {
         "api": api, "drivers": drivers,
         "meaning": f"the connection's driver does not implement {api}" + (f"; drivers that do: {', '.join(listed)}" if listed else "; no driver implements it"),
@@ -250,8 +250,11 @@ def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict
     error = f"this function is not supported by the connection driver: {symbol['name']}"
     if row is None:
         return {"works": False, "error": error, "works_from": None, "reason": f"no release of the {driver} driver implements it"}
-    since = query.exact_version(row["since"])
+    since = query.support_version(row)
     if version_key(row["since"]) > server:
+        if not row["since_exact"]:
+            return {"works": None, "error": None, "works_from": since,
+                    "reason": f"the {driver} driver's table has it without a version (TBD), by {row['since']} at the latest"}
         return {"works": False, "error": error, "works_from": since, "reason": f"the {driver} driver implements it from {row['since']}"}
     if row["removed_in"] and version_key(row["removed_in"]) <= server:
         return {"works": False, "error": error, "works_from": None, "reason": f"the {driver} driver dropped it in {row['removed_in']}"}
@@ -302,7 +305,8 @@ def _flag_error(conn, symbol: dict, function: str, driver: str | None) -> str:
 
 
 def _implementation(conn, api: str, driver: str | None) -> str:
-    row = conn.execute("SELECT function FROM implementations WHERE api = ? AND (? IS NULL OR driver = ?) ORDER BY driver != 'qemu' LIMIT 1",
+    row = conn.execute("SELECT function FROM implementations WHERE api = ? AND (? IS NULL OR driver = ?)"
+                       " ORDER BY driver != 'qemu', backend != '', backend LIMIT 1",
                        (api, driver, driver)).fetchone()
     return row[0] if row else f"<{driver or 'driver'} implementation of {api}>"
 

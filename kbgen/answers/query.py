@@ -131,10 +131,43 @@ def _matrix_answer(row) -> dict:
 
 def drivers_of(conn, api: str) -> list[dict]:
     rows = conn.execute(
-        "SELECT driver, driver_group, since, removed_in, origin FROM driver_support WHERE api = ? ORDER BY since_key, driver",
+        "SELECT driver, driver_group, since, since_exact, removed_in, origin FROM driver_support WHERE api = ? ORDER BY since_key, driver",
         (api,),
     )
-    return [dict(r) for r in rows]
+    backends = _backends_of(conn, api)
+    return [{"driver": r["driver"], "driver_group": r["driver_group"], "since": support_version(r), "removed_in": r["removed_in"],
+             "backends": backends.get(r["driver"], []), "origin": r["origin"]} for r in rows]
+
+
+def known_driver(conn, driver: str | None) -> str | None:
+    """The driver's name as the knowledge base spells it (any case); BadQuery naming the known ones otherwise."""
+    if driver is None:
+        return None
+    known = [r[0] for r in conn.execute("SELECT DISTINCT driver FROM driver_support ORDER BY driver")]
+    by_lower = {name.lower(): name for name in known}
+    if driver.lower() in by_lower:
+        return by_lower[driver.lower()]
+    import difflib
+
+    close = difflib.get_close_matches(driver.lower(), list(by_lower), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(by_lower[c] for c in close)}? " if close else ""
+    raise BadQuery(f"--driver {driver!r}: no such driver in this knowledge base; {hint}the drivers are {', '.join(known)}")
+
+
+def support_version(row) -> dict:
+    """When a driver implemented an API: exact, or only an upper bound (a table entry marked TBD)."""
+    return exact_version(row["since"]) if row["since_exact"] else {"lower": None, "after": None, "upper": row["since"], "exact": False}
+
+
+def _backends_of(conn, api: str) -> dict[str, list[dict]]:
+    """driver -> its backends that implement API (interface: netcf, udev), from the source trees."""
+    rows = conn.execute("SELECT driver, backend, since, removed_in FROM driver_tables WHERE api = ? AND backend != ''"
+                        " ORDER BY driver, backend", (api,))
+    found: dict[str, list[dict]] = {}
+    for r in rows:
+        since = exact_version(r["since"]) if r["since"] else None
+        found.setdefault(r["driver"], []).append({"backend": r["backend"], "since": since, "removed_in": r["removed_in"]})
+    return found
 
 
 def _flags_of(conn, function: str) -> list[dict]:
@@ -244,7 +277,7 @@ def _support_changes(conn, key_column: str, version_column: str, lo: int, hi: in
     changes: dict[str, list[dict]] = {}
     for r in conn.execute(
         f"SELECT driver, api, {version_column} AS version FROM driver_support"
-        f" WHERE {key_column} > ? AND {key_column} <= ? ORDER BY driver, {key_column}, api",
+        f" WHERE {key_column} > ? AND {key_column} <= ? AND since_exact ORDER BY driver, {key_column}, api",
         (lo, hi),
     ):
         changes.setdefault(r["driver"], []).append({"api": r["api"], "version": r["version"]})
@@ -260,7 +293,8 @@ def drivers(conn: sqlite3.Connection, driver: str | None = None) -> dict:
         )
         return {"drivers": [_driver_summary(conn, r) for r in rows]}
     rows = conn.execute(
-        "SELECT api, driver_group, since, removed_in, public FROM driver_support WHERE driver = ? COLLATE NOCASE ORDER BY since_key, api",
+        "SELECT api, driver_group, since, since_exact, removed_in, public FROM driver_support WHERE driver = ? COLLATE NOCASE"
+        " ORDER BY since_exact DESC, since_key, api",
         (driver,),
     ).fetchall()
     if not rows:
@@ -268,13 +302,14 @@ def drivers(conn: sqlite3.Connection, driver: str | None = None) -> dict:
 
         known = [r[0] for r in conn.execute("SELECT DISTINCT driver FROM driver_support ORDER BY driver")]
         raise NotFound(driver, difflib.get_close_matches(driver.lower(), known, n=3, cutoff=0.5) or known)
-    by_release: dict[str, list[str]] = {}
+    by_release: dict[tuple[str, bool], list[str]] = {}
     for r in rows:
-        by_release.setdefault(r["since"], []).append(r["api"])
+        by_release.setdefault((r["since"], bool(r["since_exact"])), []).append(r["api"])
     return {
         "driver": driver.lower(),
-        "apis": [dict(r, public=bool(r["public"])) for r in rows],
-        "gained": [{"version": v, "apis": apis} for v, apis in by_release.items()],
+        "apis": [{"api": r["api"], "driver_group": r["driver_group"], "since": support_version(r), "removed_in": r["removed_in"],
+                  "public": bool(r["public"])} for r in rows],
+        "gained": [{"since": support_version({"since": v, "since_exact": exact}), "apis": apis} for (v, exact), apis in by_release.items()],
     }
 
 

@@ -29,6 +29,7 @@ CHECKS: dict[str, Check] = {c.kind: c for c in (
     Check("duplicate-cell", "hvsupport.html lists the same (API, driver) cell twice with different contents"),
     Check("release-date-changed", "two releases' news.html give one libvirt release different dates"),
     Check("procedure-renamed", "an RPC procedure number has different names in different source trees"),
+    Check("backend-vs-hvsupport", "a backend of a driver (interface's netcf, ...) has an API earlier than hvsupport.html says"),
     Check("procedure-order", "an RPC procedure's dating evidence (its API, the remote driver, the order of the numbers) does not agree"),
     Check("syms-vs-xml", "the public symbol file's version section and the API XML give a symbol different versions"),
     Check("driver-missing", "a driver is in the driver tables of a source tree but not in that release's hvsupport.html, or the reverse"),

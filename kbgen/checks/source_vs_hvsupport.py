@@ -19,7 +19,7 @@ MIGRATE_PREPARES = ("virDomainMigratePrepare", "virDomainMigratePrepare2", "virD
 
 def table_support(tree: TreeFacts, known_apis: set[str]) -> dict[tuple[str, str], tuple[str | None, str | None]]:
     """(api, driver) -> (since, removed) as the driver tables of TREE give it, with the page's derived rows."""
-    support = {(api, e.driver): (e.since, e.removed) for api, e in tree.implementations() if api in known_apis}
+    support = {(api, e.driver): (e.since, e.removed) for api, e in tree.implementations() if e.listed and api in known_apis}
     for driver in sorted({d for _, d in support}):
         _derive_rows(support, driver)
     return support

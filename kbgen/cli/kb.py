@@ -116,6 +116,7 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
     """The answers to print and the names not found, as (name, suggestions)."""
     if args.command in ("since", "check"):
         answers, missing = [], []
+        args.driver = query.known_driver(conn, args.driver)
         for name in args.names:
             try:
                 answers.append(_each(args, conn, query, name))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from kbgen.checks.registry import Disagreements, check_rows
 from kbgen.inputs.sources import InputFile
 from kbgen.merge.aliases import with_enum_values
+from kbgen.merge.backends import complete_support, table_rows
 from kbgen.merge.trees import tree_tables
 from kbgen.parse.apixml import Symbol
 from kbgen.parse.release import ReleaseData
@@ -72,7 +73,11 @@ class _Merger:
             r.version: {(c.api, c.driver): (c.since, c.removed) for c in r.matrix[0].cells}
             for r in self.releases if r.matrix
         }
-        return tree_tables(self.trees, symbols, drivers, flag_types, internal, matrices, self.disagree)
+        facts = tree_tables(self.trees, symbols, drivers, flag_types, internal, matrices, self.disagree)
+        public = {name for name, row in symbols.items() if row["kind"] == "function"}
+        facts["driver_tables"] = table_rows(self.trees, public)
+        tables["driver_support"] += complete_support(facts["driver_tables"], drivers, self.disagree)
+        return facts
 
     # --- releases and inputs ---------------------------------------------------
 
@@ -221,6 +226,7 @@ class _Merger:
                 "driver_group": cell.group,
                 "since": cell.since,
                 "since_key": version_key(cell.since),
+                "since_exact": True,
                 "removed_in": cell.removed,
                 "removed_key": version_key(cell.removed) if cell.removed else None,
                 "public": api in public,

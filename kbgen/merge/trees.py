@@ -68,8 +68,8 @@ def _implementations(tree: TreeFacts) -> list[dict]:
     rows = {}
     for api, entry in tree.implementations():
         if entry.function and not entry.removed:
-            rows[(entry.function, api)] = {"function": entry.function, "driver": entry.driver, "api": api,
-                                           "origin": f"{tree.release}:{tree.origin}"}
+            rows[(entry.function, api)] = {"function": entry.function, "driver": entry.driver, "backend": entry.backend or "",
+                                           "api": api, "origin": f"{tree.release}:{tree.origin}"}
     return sorted(rows.values(), key=lambda r: (r["function"], r["api"]))
 
 

@@ -53,6 +53,8 @@ class TableEntry:
     removed: str | None
     path: str
     line: int
+    backend: str | None = None  # interface_backend_netcf.c: "netcf"
+    listed: bool = True  # in a file hvsupport.html's generator reads (see hvsupport_lists)
 
 
 def parse_driver_fields(text: str, path: str) -> dict[str, dict[str, str]]:
@@ -67,10 +69,25 @@ def parse_driver_fields(text: str, path: str) -> dict[str, dict[str, str]]:
     return groups
 
 
-def is_driver_source(path: str) -> bool:
-    """Whether libvirt's hvsupport generator reads driver tables from this file."""
+def hvsupport_lists(path: str) -> bool:
+    """Whether libvirt's hvsupport generator reads driver tables from this file.
+
+    It reads only some file names: vbox's network and storage tables (vbox_network.c,
+    vbox_storage.c) and the interface driver's netcf backend are not on its page.
+    """
     name = PurePosixPath(path).name
     return name.endswith(_TABLE_SUFFIXES) and not name.endswith("vbox_driver.c")
+
+
+def may_hold_tables(text: str) -> bool:
+    """A cheap test before the line-by-line read: every driver table is `vir...Driver NAME = {`."""
+    return "Driver" in text and "= {" in text
+
+
+def backend_name(path: str) -> str | None:
+    """'src/interface/interface_backend_netcf.c' -> 'netcf'; None for a driver's own file."""
+    stem = PurePosixPath(path).stem
+    return stem.split("_backend_", 1)[1] if "_backend_" in stem else None
 
 
 def driver_name(path: str) -> str:
@@ -111,11 +128,12 @@ def _entry(path: str, number: int, line: str, driver: str, group: str) -> TableE
     function = None if value == "NULL" else value
     if (function is None) != (removed is not None):
         raise InputError(path, f"line {number}: {field}: a field is NULL exactly when its comment gives a removal ('/* 0.6.4 - 5.5.0 */')")
-    return TableEntry(driver, group, field, function, since, removed, path, number)
+    return TableEntry(driver, group, field, function, since, removed, path, number, backend_name(path), hvsupport_lists(path))
 
 
 def _span(comment: str | None) -> tuple[str | None, str | None]:
-    """'0.9.4' -> ('0.9.4', None), '0.6.4 - 5.5.0' -> ('0.6.4', '5.5.0'); anything else (TBD) -> no version."""
+    """'0.9.4' -> ('0.9.4', None), '0.6.4 - 5.5.0' -> ('0.6.4', '5.5.0'); anything else (TBD) -> no version:
+    the entry is implemented, its version is not stated."""
     match = _SPAN.fullmatch(comment or "")
     if match is None or not all(is_version(v) for v in match.groups() if v is not None):
         return None, None

@@ -14,7 +14,7 @@ from kbgen.parse.checkflags import CSources, FlagCheck
 from kbgen.parse.drivertable import (
     DRIVER_HEADERS,
     TableEntry,
-    is_driver_source,
+    may_hold_tables,
     parse_driver_fields,
     parse_driver_tables,
 )
@@ -38,11 +38,19 @@ class TreeFacts:
     calls: dict[str, list[str]] = field(default_factory=dict)  # procedure name -> APIs whose remote implementation calls it
 
     def implementations(self):
-        """(api, entry) for every table entry that implements a known API."""
+        """(api, entry) for every table entry that implements a known API, backends included."""
         for entry in self.entries:
             api = self.fields.get(entry.field)
             if api:
                 yield api, entry
+
+    def primary(self):
+        """(api, entry): one entry per (API, driver), the one hvsupport.html's generator reads where there is one."""
+        chosen: dict[tuple[str, str], tuple[str, TableEntry]] = {}
+        for api, entry in self.implementations():
+            if (api, entry.driver) not in chosen or entry.listed and not chosen[(api, entry.driver)][1].listed:
+                chosen[(api, entry.driver)] = (api, entry)
+        return list(chosen.values())
 
 
 def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], walk: str | None = None) -> TreeFacts:
@@ -60,8 +68,8 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
             groups.update(parse_driver_fields(_read(root / relative), str(root / relative)))
     facts.fields = {f: api for table in groups.values() for f, api in table.items()}
     for path in sorted((root / "src").rglob("*.c")):
-        if is_driver_source(str(path)) and path.is_file():
-            facts.entries += parse_driver_tables(_read(path), str(path), set(groups))
+        if path.is_file() and may_hold_tables(text := _read(path)):
+            facts.entries += parse_driver_tables(text, str(path), set(groups))
     facts.checks = _flag_checks(facts, root, flag_apis)
     facts.calls = _remote_calls(facts, root)
     return facts
@@ -69,7 +77,7 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
 
 def _remote_calls(facts: TreeFacts, root: Path) -> dict[str, list[str]]:
     """The procedures each remote driver entry really calls (hand-written ones; generated ones follow the names)."""
-    remote = [(api, entry.function) for api, entry in facts.implementations() if entry.driver == "remote" and entry.function]
+    remote = [(api, entry.function) for api, entry in facts.primary() if entry.driver == "remote" and entry.function]
     sources = CSources(_c_files(root / "src" / "remote")) if remote else None
     calls: dict[str, set[str]] = {}
     for api, function in remote:
@@ -82,7 +90,7 @@ def _flag_checks(facts: TreeFacts, root: Path, flag_apis: set[str]) -> dict[tupl
     shared = None
     sources: dict[Path, CSources] = {}
     checks = {}
-    for api, entry in facts.implementations():
+    for api, entry in facts.primary():
         if api not in flag_apis or entry.driver == "remote" or not entry.function or entry.removed:
             continue
         shared = shared or CSources(_c_files(*(root / d for d in SHARED_DIRS)))

@@ -117,8 +117,16 @@ def _source(answer: dict) -> str:
 def _drivers(drivers: list[dict], s: Style) -> list[str]:
     if not drivers:
         return [_field("drivers", "none listed in hvsupport.html")]
-    items = [f"{d['driver']} {d['since']}" + (f" (removed in {d['removed_in']})" if d["removed_in"] else "") for d in drivers]
+    items = [f"{d['driver']} {bound_text(d['since'])}" + _backends(d) + (f" (removed in {d['removed_in']})" if d["removed_in"] else "")
+             for d in drivers]
     return [_field("drivers" if i == 0 else "", line) for i, line in enumerate(_pack(items, " · ", width() - 11))]
+
+
+def _backends(support: dict) -> str:
+    """' (netcf 0.7.0, udev 1.0.0)': the backends of a driver built from one of several."""
+    if not support.get("backends"):
+        return ""
+    return " (" + ", ".join(f"{b['backend']} {bound_text(b['since'])}" for b in support["backends"]) + ")"
 
 
 def _pack(items: list[str], sep: str, limit: int) -> list[str]:
@@ -205,11 +213,12 @@ def drivers(answer: dict, s: Style) -> list[str]:
         return lines
     lines = [s.bold(f"{answer['driver']}: {len(answer['apis'])} APIs")]
     for g in answer["gained"]:
-        lines += _indented(g["apis"], f"{g['version']:>7}  ", " " * 9)
+        label = bound_text(g["since"])
+        lines += _indented(g["apis"], f"{label:>7}  ", " " * max(9, len(label) + 2))
     removed = [a for a in answer["apis"] if a["removed_in"]]
     if removed:
         lines.append(s.bold("removed"))
-        lines += [f"  {a['api']} ({a['since']}-{a['removed_in']})" for a in removed]
+        lines += [f"  {a['api']} ({bound_text(a['since'])}, removed in {a['removed_in']})" for a in removed]
     return lines
 
 

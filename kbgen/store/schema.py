@@ -30,11 +30,19 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
     "flag_links": ({"function": str, "enum_type": str}, ("function", "enum_type"), [("enum_type",)]),
     "driver_support": (
         {
-            "api": str, "driver": str, "driver_group": str, "since": str, "since_key": int,
+            "api": str, "driver": str, "driver_group": str, "since": str, "since_key": int, "since_exact": bool,
             "removed_in": str, "removed_key": int, "public": bool, "origin": str,
         },
         ("api", "driver"),
         [("driver",), ("since_key",)],
+    ),
+    "driver_tables": (
+        {
+            "api": str, "driver": str, "backend": str, "driver_group": str, "since": str, "removed_in": str,
+            "listed": bool, "public": bool, "first_tree": str, "tree": str, "origin": str,
+        },
+        ("api", "driver", "backend"),
+        [("driver",)],
     ),
     "matrix_apis": (
         {"api": str, "driver_group": str, "version": str, "version_key": int, "linked": bool, "origin": str},
@@ -56,7 +64,7 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         ("module", "symbol"),
         [("section",)],
     ),
-    "implementations": ({"function": str, "driver": str, "api": str, "origin": str}, ("function", "api"), [("api",)]),
+    "implementations": ({"function": str, "driver": str, "backend": str, "api": str, "origin": str}, ("function", "api"), [("api",)]),
     "flag_checks": (
         {"api": str, "driver": str, "release": str, "function": str, "known": bool, "flags": str, "via": str, "reason": str},
         ("api", "driver", "release"),
