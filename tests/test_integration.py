@@ -15,6 +15,7 @@ from kbgen.inputs.manifest import load_manifest
 from kbgen.inputs.sources import API_XML_NAMES
 from kbgen.paths import default_cache_dir
 from kbgen.store.reader import open_database
+from kbgen.versions import version_key
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +48,7 @@ def test_all_four_releases_are_ingested(real):
 def test_undefine_flags(real, capsys):
     answer = since(real[0], capsys, "virDomainUndefineFlags")
     assert answer["since"] == {"version": "0.9.4", "exact": True}
-    drivers = {d["driver"]: d["since"] for d in answer["drivers"]}
+    drivers = {d["driver"]: d["since"]["version"] for d in answer["drivers"]}
     assert {k: drivers[k] for k in ("qemu", "vz", "bhyve", "hyperv", "ch")} == {
         "qemu": "0.9.4", "vz": "1.2.10", "bhyve": "5.6.0", "hyperv": "7.1.0", "ch": "7.5.0"}
     flags = {c["name"]: c["since"]["version"] for c in answer["flags"][0]["constants"]}
@@ -65,7 +66,7 @@ def test_pm_suspend_for_duration(real, capsys):
 
 def test_domain_xml_from_native_was_dropped_by_qemu(real, capsys):
     qemu = next(d for d in since(real[0], capsys, "virConnectDomainXMLFromNative")["drivers"] if d["driver"] == "qemu")
-    assert (qemu["since"], qemu["removed_in"]) == ("0.6.4", "5.5.0")
+    assert (qemu["since"]["version"], qemu["removed_in"]) == ("0.6.4", "5.5.0")
 
 
 def test_qemu_monitor_command_is_in_the_qemu_module(real, capsys):
@@ -88,14 +89,34 @@ def test_every_symbol_of_12_8_0_has_exactly_its_xml_version(real):
 def test_every_figure_names_an_input_that_was_read(real):
     conn = open_database(real[0])
     inputs = {f"{r}:{o}" for r, o in conn.execute("SELECT release, origin FROM inputs")}
-    origins = {o for (o,) in conn.execute("SELECT since_origin FROM symbols UNION SELECT origin FROM driver_support")}
-    assert origins <= inputs
+    origins = {o for (o,) in conn.execute("SELECT since_origin FROM symbols UNION SELECT origin FROM driver_support"
+                                           " UNION SELECT origin FROM release_dates UNION SELECT origin FROM driver_tables")}
+    # A figure from a source tree names the file and line inside the tree input: TREE-INPUT:src/...:LINE.
+    assert {o for o in origins if not any(o == i or o.startswith(f"{i}:src/") for i in inputs)} == set()
 
 
 def test_the_disagreements_found_in_real_data(real):
     _, report, _ = real
-    others = [(d["subject"], d["kind"]) for d in report.disagreements if d["kind"] != "source-vs-hvsupport"]
-    assert others == [("virDomainFDAssociate / remote", "driver-since-changed"), ("virConnectAuthPtrDefault", "syms-vs-xml")]
+    found: dict[str, list[str]] = {}
+    for d in report.disagreements:
+        found.setdefault(d["kind"], []).append(d["subject"])
+    assert found.pop("driver-since-changed") == ["virDomainFDAssociate / remote"]
+    assert found.pop("syms-vs-xml") == ["virConnectAuthPtrDefault"]
+    assert len(found.pop("source-vs-hvsupport")) == 77
+    # The netcf backend has nine interface APIs before the udev backend that hvsupport.html shows.
+    assert sorted(found.pop("backend-vs-hvsupport")) == sorted(f"{api} / interface" for api in (
+        "virConnectListAllInterfaces", "virConnectListDefinedInterfaces", "virConnectListInterfaces",
+        "virConnectNumOfDefinedInterfaces", "virConnectNumOfInterfaces", "virInterfaceGetXMLDesc", "virInterfaceIsActive",
+        "virInterfaceLookupByMACString", "virInterfaceLookupByName"))
+    # Dating evidence of procedures set aside: remote driver comments older than the API (282, 297), APIs renamed
+    # or numbered against the order (10, 75), and the admin API that the symbol file puts at 2.0.0 (18).
+    assert sorted(found.pop("procedure-order")) == sorted([
+        "admin procedure 18 (virAdmServerUpdateTlsFiles)", "remote procedure 10 (virDomainCreateXML)",
+        "remote procedure 101 (virNodeGetCellsFreeMemory)", "remote procedure 102 (virNodeGetFreeMemory)",
+        "remote procedure 282 (virStoragePoolListAllVolumes)", "remote procedure 297 (virNodeDeviceLookupSCSIHostByWWN)",
+        "remote procedure 316 (virConnectDomainEventRegisterAny)", "remote procedure 317 (virConnectDomainEventDeregisterAny)",
+        "remote procedure 75 (virConnectFindStoragePoolSources)"])
+    assert found == {}
 
 
 # --- source trees (7.0.0, 9.0.0 and 11.3.0 come with Debian's .orig.tar.xz) -----------------
@@ -135,3 +156,73 @@ def test_driver_tables_agree_with_hvsupport_but_for_known_cases(real):
                  and ("of 7.0.0" in d or "of 9.0.0" in d)]
     tbd = [s for s, d in rows if s == "virDomainReboot / bhyve" and "an entry without a version" in d]
     assert len(explained) == 74 and len(tbd) == 3 and len(rows) == len(explained) + len(tbd)
+
+
+# --- facts at the right grain (issue "Facts at the right grain") --------------------------------
+
+
+def answer(real, capsys, *args: str):
+    kb_main(["--db", str(real[0]), *args, "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("number, protocol, api, since", [
+    (282, "remote", "virStoragePoolListAllVolumes", {"version": "0.10.2", "exact": True}),
+    (297, "remote", "virNodeDeviceLookupSCSIHostByWWN", {"version": "1.0.3", "exact": True}),
+    (126, "remote", "virConnectNumOfInterfaces", {"version": "0.6.4", "exact": True}),
+    (10, "remote", "virDomainCreateXML", {"version": "0.3.0", "exact": True}),
+    (316, "remote", "virConnectDomainEventRegisterAny", {"lower": "1.2.1", "after": None, "upper": "1.2.3", "exact": False}),
+    (317, "remote", "virConnectDomainEventDeregisterAny", {"lower": "1.2.1", "after": None, "upper": "1.2.3", "exact": False}),
+    (18, "admin", "virAdmServerUpdateTlsFiles", {"lower": "3.0.0", "after": None, "upper": "7.0.0", "exact": False}),
+    (3, "qemu", "virDomainQemuAgentCommand", {"version": "0.10.0", "exact": True}),
+])
+def test_procedures_are_dated_by_evidence(real, capsys, number, protocol, api, since):
+    found = answer(real, capsys, "proc", str(number), "--protocol", protocol)
+    assert (found["api"], found["since"]) == (api, since)
+
+
+def test_procedures_are_only_appended(real):
+    conn = open_database(real[0])
+    for protocol in ("remote", "qemu", "lxc", "admin"):
+        rows = conn.execute("SELECT number, COALESCE(lower, since) AS low, since FROM procedures WHERE protocol = ? ORDER BY number",
+                            (protocol,)).fetchall()
+        lows, highs = [version_key(r["low"]) for r in rows], [version_key(r["since"]) for r in rows]
+        assert all(max(lows[:i + 1]) <= min(highs[i:]) for i in range(len(rows))), protocol
+
+
+def test_every_release_of_news_html_is_dated(real):
+    dates = dict(open_database(real[0]).execute("SELECT version, date FROM release_dates"))
+    assert len(dates) == 229 and (dates["0.0.1"], dates["0.9.4"], dates["0.9.10"], dates["0.9.11"], dates["12.8.0"]) == (
+        "2005-12-19", "2011-08-03", "2012-02-13", "2012-04-03", "2026-10-01")
+
+
+def test_vbox_network_and_storage_tables_count(real, capsys):
+    found = answer(real, capsys, "check", "--server", "11.3.0", "--driver", "vbox", "virNetworkCreate", "virStorageVolCreateXML")
+    assert [(r["works"], r["works_from"]) for r in found["results"]] == [
+        (True, {"version": "0.6.4", "exact": True}), (True, {"version": "0.7.1", "exact": True})]
+
+
+def test_the_interface_driver_has_two_backends(real, capsys):
+    found = answer(real, capsys, "since", "virConnectNumOfInterfaces", "--driver", "interface")
+    interface = found["results"][0]["drivers"][0]
+    assert interface["since"] == {"version": "0.7.0", "exact": True}
+    assert [(b["backend"], b["since"]["version"]) for b in interface["backends"]] == [("netcf", "0.7.0"), ("udev", "1.0.0")]
+    netcf_only = answer(real, capsys, "since", "virInterfaceChangeBegin", "--driver", "interface")["results"][0]["drivers"]
+    assert [(d["driver"], d["since"]["version"]) for d in netcf_only] == [("interface", "0.9.2")]
+
+
+def test_a_tbd_entry_is_implemented_with_its_version_unstated(real, capsys):
+    bhyve = answer(real, capsys, "since", "virDomainReboot", "--driver", "bhyve")["results"][0]["drivers"]
+    assert bhyve[0]["since"] == {"lower": None, "after": None, "upper": "7.0.0", "exact": False}
+
+
+@pytest.mark.parametrize("driver", ["QEMU", "Qemu"])
+def test_driver_names_in_any_case(real, capsys, driver):
+    found = answer(real, capsys, "check", "--server", "10.0.0", "--driver", driver, "virDomainCreate")
+    assert found["results"][0]["works"] is True and found["results"][0]["driver"] == "qemu"
+
+
+@pytest.mark.parametrize("driver", ["kvm", "nosuch"])
+def test_unknown_driver_names_are_usage_errors(real, capsys, driver):
+    assert kb_main(["--db", str(real[0]), "check", "--server", "10.0.0", "--driver", driver, "virDomainCreate"]) == 2
+    assert "no such driver in this knowledge base" in capsys.readouterr().err
