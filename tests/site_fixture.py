@@ -54,9 +54,10 @@ def symbol(name: str, kind: str, since: str, *, module: str = "libvirt", file: s
     }
 
 
-def support(api: str, driver: str, since: str, *, group: str = "hypervisor", removed: str | None = None, public: bool = True) -> dict:
+def support(api: str, driver: str, since: str, *, group: str = "hypervisor", removed: str | None = None, public: bool = True,
+            exact: bool = True) -> dict:
     return {
-        "api": api, "driver": driver, "driver_group": group, "since": since, "since_key": version_key(since),
+        "api": api, "driver": driver, "driver_group": group, "since": since, "since_key": version_key(since), "since_exact": exact,
         "removed_in": removed, "removed_key": version_key(removed) if removed else None, "public": public,
         "origin": HVSUPPORT_ORIGIN,
     }
@@ -96,6 +97,7 @@ SUPPORT = [
     support("virDomainUndefineFlags", "qemu", "0.9.4"),
     support("virDomainUndefineFlags", "lxc", "0.9.4"),
     support("virDomainUndefineFlags", "test", "0.9.4"),
+    support("virDomainUndefineFlags", "bhyve", "9.0.0", exact=False),  # a /* TBD */ table entry
     support("virDomainQemuAttach", "qemu", "0.9.4", removed="5.5.0"),
     support("virDomainFDAssociate", "qemu", "9.0.0"),
     support("virDomainFDAssociate", "remote", "9.0.0"),

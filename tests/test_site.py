@@ -467,3 +467,10 @@ def test_missing_database_is_a_kbgen_error(tmp_path):
     with pytest.raises(KbgenError, match="no knowledge base"):
         render_site(tmp_path / "nope.sqlite", tmp_path / "site")
     assert [p.name for p in tmp_path.iterdir()] == [".site.lock"]
+
+
+def test_a_tbd_driver_entry_is_shown_as_a_bound(out):
+    page = (out / "symbol" / "virDomainUndefineFlags.html").read_text()
+    assert '<th scope="row"><a href="../driver/bhyve.html">bhyve</a></th>\n    <td>≤ 9.0.0 (first seen)</td>' in page
+    matrix = (out / "matrix" / "hypervisor.html").read_text()
+    assert 'title="in the bhyve driver\'s table without a version (TBD): implemented, ≤ 9.0.0 (first seen)">≤ 9.0.0 (first seen)</td>' in matrix

@@ -355,12 +355,12 @@ def proc(conn: sqlite3.Connection, number: int, protocol: str = "remote") -> dic
 def _procedure_answer(row) -> dict:
     return {
         "protocol": row["protocol"], "number": row["number"], "name": row["name"], "api": row["api"], "label": row["label"],
-        "since": _procedure_since(row), "since_source": row["since_source"],
+        "since": procedure_version(row), "since_source": row["since_source"],
         "first_tree": row["first_tree"], "origin": row["origin"],
     }
 
 
-def _procedure_since(row) -> dict:
+def procedure_version(row) -> dict:
     if row["since_exact"]:
         return exact_version(row["since"])
     return {"lower": row["lower"], "after": None, "upper": row["since"], "exact": False}

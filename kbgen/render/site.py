@@ -155,7 +155,7 @@ class Catalog:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
         symbols = [_with_version(dict(r)) for r in conn.execute("SELECT * FROM symbols ORDER BY name")]
-        support = [dict(r) for r in conn.execute("SELECT * FROM driver_support ORDER BY api, driver")]
+        support = [dict(r, since_version=query.support_version(r)) for r in conn.execute("SELECT * FROM driver_support ORDER BY api, driver")]
         flag_links = conn.execute("SELECT function, enum_type FROM flag_links ORDER BY function, enum_type").fetchall()
         return cls(
             meta=query.meta(conn),
@@ -262,7 +262,7 @@ def _source_facts(conn: sqlite3.Connection) -> dict:
     """What the source trees add: RPC procedures, driver implementations, flag masks, symbol-file sections."""
     flag_apis = [r[0] for r in conn.execute("SELECT DISTINCT api FROM flag_checks ORDER BY api")]
     return {
-        "procedures": [_with_version(dict(r)) for r in conn.execute("SELECT * FROM procedures ORDER BY protocol, number")],
+        "procedures": [dict(r, since_version=query.procedure_version(r)) for r in conn.execute("SELECT * FROM procedures ORDER BY protocol, number")],
         "implementations": [dict(r) for r in conn.execute("SELECT function, driver, api FROM implementations ORDER BY function, api")],
         "flag_checks": {api: query.flags_by_driver(conn, api) for api in flag_apis},
         "sections": _grouped(conn.execute("SELECT section, symbol FROM symbol_sections ORDER BY section, symbol")),
@@ -501,7 +501,8 @@ def _release_windows(catalog: Catalog) -> list[dict]:
 
 
 def _support_window(support: list[dict], key: str, low: int, high: int) -> list[tuple[str, list[dict]]]:
-    rows = sorted((r for r in support if r[key] is not None and low < r[key] <= high), key=lambda r: (r["driver"], r[key], r["api"]))
+    rows = sorted((r for r in support if r[key] is not None and r["since_exact"] and low < r[key] <= high),
+                  key=lambda r: (r["driver"], r[key], r["api"]))
     return sorted(_grouped((r["driver"], r) for r in rows).items())
 
 
@@ -573,7 +574,8 @@ def _decodable_flags(catalog: Catalog, api: str) -> list[list]:
 
 
 def _support_entry(row: dict) -> list[str]:
-    return [row["driver"], row["since"], row["removed_in"]] if row["removed_in"] else [row["driver"], row["since"]]
+    since = bound_text(row["since_version"])
+    return [row["driver"], since, row["removed_in"]] if row["removed_in"] else [row["driver"], since]
 
 
 def _write_explain_data(site: SiteWriter) -> None:
