@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from archives import API_DIR, DOC_DIR, deb_bytes, release_deb, tar_bytes, tree_tarball
+from archives import API_DIR, deb_bytes, release_deb, tar_bytes, tree_tarball
 from conftest import FIXTURES
 from httpserver import Reply
 
@@ -38,7 +38,13 @@ from kbgen.cli.kbgen import main as kbgen_main
 from kbgen.inputs import debian as debian_inputs
 from kbgen.inputs import http as http_inputs
 from kbgen.inputs import sourcetree as sourcetree_inputs
-from kbgen.inputs.manifest import Release, Source, load_manifest, manifest_entry, toml_string
+from kbgen.inputs.manifest import (
+    Release,
+    Source,
+    load_manifest,
+    manifest_entry,
+    toml_string,
+)
 from kbgen.versions import normalise_version, version_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,7 +243,7 @@ def test_a_small_deb_unpacking_to_gigabytes_is_refused_in_bounded_memory(tmp_pat
     assert run["code"] == 2
     assert run["stderr"] == (f"kbgen build: {deb}: data.tar.gz: {expected}, more than the {64 * MB} kbgen reads "
                              "from a package; refusing it\n")
-    assert run["peak_mb"] < 64 + mib * (mib < 64) + 80, run
+    assert run["peak_mb"] < 160, run  # the interpreter: ~35 MB; at most one member under the cap held (was 1458 MB)
     print(f"\n{deb.stat().st_size} byte deb of 6 x {mib} MiB: {run['seconds']:.2f} s, peak {run['peak_mb']:.0f} MB")
 
 
@@ -276,8 +282,8 @@ def test_a_gzip_encoded_body_is_refused_not_decoded(tmp_path, http_server):
 
 @pytest.mark.parametrize("member_mib, tree_mib, message", [
     (1, 64, "src/huge.c is 2097152 bytes, more than the 1048576 kbgen unpacks per file of a source tree; refusing it"),
-    (64, 3, "its source files reach {total} bytes at src/z2.c, more than the 3145728 kbgen unpacks per source tree;"
-            " refusing it"),
+    (64, 3, ("its source files reach {total} bytes at src/z2.c, more than the 3145728 kbgen unpacks per source tree;"
+            " refusing it")),
 ], ids=["per-file", "per-tree"])
 def test_a_tarball_unpacking_past_a_cap_is_refused_and_leaves_nothing(tmp_path, monkeypatch, member_mib, tree_mib,
                                                                       message):
@@ -344,7 +350,7 @@ def test_a_packages_index_decompressing_past_the_cap_is_refused(tmp_path, mirror
 def test_a_plain_file_given_by_url_is_used_under_its_name(tmp_path, http_server, query):
     http_server.route(f"/files/hvsupport.html{query}", Reply(body=(NEW / "hvsupport.html").read_bytes()))
     url = http_server.url(f"/files/hvsupport.html{query}")
-    code, out, err = build(tmp_path, f"12.8.0={without_hvsupport(tmp_path)}", f"12.8.0={url}")
+    code, _out, err = build(tmp_path, f"12.8.0={without_hvsupport(tmp_path)}", f"12.8.0={url}")
     assert code == 0, err
     by_url = counts(tmp_path / "kb.sqlite")
     assert build(tmp_path, f"12.8.0={NEW}", db=tmp_path / "local.sqlite")[0] == 0
@@ -359,7 +365,7 @@ def test_an_api_xml_given_by_url_in_the_manifest_is_used(tmp_path, http_server):
     manifest = tmp_path / "releases.toml"
     manifest.write_text(f'[[release]]\nversion = "12.8.0"\nsources = [\n'
                         f'  {{ url = "{http_server.url("/libvirt-api.xml")}", sha256 = "{sha256(xml)}" }},\n]\n')
-    code, out, err = kbgen("build", "-q", "--db", str(tmp_path / "kb.sqlite"), "--cache-dir", str(tmp_path / "cache"),
+    code, _out, err = kbgen("build", "-q", "--db", str(tmp_path / "kb.sqlite"), "--cache-dir", str(tmp_path / "cache"),
                            "--manifest", str(manifest))
     assert code == 0, err
     only_api = tmp_path / "only"
@@ -388,11 +394,11 @@ def test_debian_lookup_prints_a_manifest_entry_that_loads_back(tmp_path, mirror)
 @pytest.mark.parametrize("field, message", [
     ({"filename": 'pool/a.deb", path = "/etc/shadow'},
      "libvirt-dev: Filename 'pool/a.deb\", path = \"/etc/shadow' is not a relative path under pool/"),
-    ({"filename": "pool/../../etc/shadow"}, "libvirt-dev: Filename 'pool/../../etc/shadow' is not a relative path "
-                                            "under pool/"),
+    ({"filename": "pool/../../etc/shadow"}, ("libvirt-dev: Filename 'pool/../../etc/shadow' is not a relative path "
+                                            "under pool/")),
     ({"filename": "/etc/shadow"}, "libvirt-dev: Filename '/etc/shadow' is not a relative path under pool/"),
-    ({"digest": 'a" }, { path = "/etc/shadow'}, "libvirt-dev: SHA256 'a\" }, { path = \"/etc/shadow' is not 64 "
-                                                "hexadecimal digits"),
+    ({"digest": 'a" }, { path = "/etc/shadow'}, ("libvirt-dev: SHA256 'a\" }, { path = \"/etc/shadow' is not 64 "
+                                                "hexadecimal digits")),
     ({"version": '12.8.0"\npath = "/etc/shadow-1', "filename": "pool/a.deb"},
      "libvirt-dev: Version '12.8.0\"' is not a libvirt version"),
     ({"version": "99999.0.0-1"}, "libvirt-dev: Version '99999.0.0-1' is not a libvirt version"),
@@ -568,7 +574,7 @@ def test_a_file_removed_from_an_extracted_package_is_extracted_again(tmp_path):
     assert build(tmp_path, f"12.8.0={deb}")[0] == 0
     [extracted] = (tmp_path / "cache" / "extracted").iterdir()
     (extracted / "libvirt-api.xml").unlink()
-    code, out, err = build(tmp_path, f"12.8.0={deb}", db=tmp_path / "again.sqlite")
+    code, _out, err = build(tmp_path, f"12.8.0={deb}", db=tmp_path / "again.sqlite")
     assert code == 0, err
     assert (extracted / "libvirt-api.xml").is_file()
     assert counts(tmp_path / "again.sqlite") == counts(tmp_path / "kb.sqlite")

@@ -18,7 +18,7 @@ MIRROR_ENV = "KBGEN_DEBIAN_MIRROR"
 # The most kbgen decompresses from a package's data.tar, and so holds of its wanted members
 # in memory; libvirt-doc's data.tar is about 9 MB, libvirt-dev's 2 MB (libvirt-api.xml: 1.2 MB).
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024
-# A suite's Packages index: sid's main/binary-amd64 is about 70 MB decompressed.
+# A suite's Packages index: bookworm's main/binary-amd64 is 50 MB decompressed.
 MAX_INDEX_BYTES = 256 * 1024 * 1024
 _CHUNK_SIZE = 1 << 20
 _TAR_COMPRESSIONS = ("", "gz", "bz2", "xz")
@@ -210,7 +210,7 @@ def read_packages_index(path: Path, origin: str) -> str:
                 data = f.read(_CHUNK_SIZE) if decompressor.needs_input else b""
                 if decompressor.needs_input and not data:
                     raise InputError(origin, "truncated xz data")
-                text += decompressor.decompress(data, max_length=MAX_INDEX_BYTES + 1 - len(text))
+                text += decompressor.decompress(data, max_length=_CHUNK_SIZE)
                 if len(text) > MAX_INDEX_BYTES:
                     raise InputError(origin, f"decompresses to more than the {MAX_INDEX_BYTES} bytes kbgen reads "
                                              "from a Packages index; refusing it")
