@@ -8,13 +8,14 @@ versions with plain SQL, without importing packaging at query time.
 
 from __future__ import annotations
 
-import re
-
-_LIBVIRT_VERSION = re.compile(r"[0-9]{1,4}\.[0-9]{1,3}\.[0-9]{1,3}")  # not \d: that takes any Unicode digit
+_DIGITS = frozenset("0123456789")  # not str.isdigit: that takes any Unicode digit
+_WIDTHS = (4, 3, 3)  # MAJOR.MINOR.MICRO; no `re` here: kb's start-up would pay for importing it
 
 
 def is_version(text: str) -> bool:
-    return _LIBVIRT_VERSION.fullmatch(text) is not None
+    """Whether TEXT is MAJOR.MINOR.MICRO in ASCII digits, at most 4, 3 and 3 of them."""
+    parts = text.split(".")
+    return len(parts) == 3 and all(0 < len(p) <= width and _DIGITS.issuperset(p) for p, width in zip(parts, _WIDTHS, strict=True))
 
 
 def normalise_version(text: str) -> str:
@@ -24,9 +25,7 @@ def normalise_version(text: str) -> str:
 
 def parse_version(text: str) -> "packaging.version.Version":  # noqa: F821
     """A libvirt version such as '0.9.4'; ValueError for anything else."""
-    from packaging.version import (
-        Version,  # not at module level: `kb` needs only version_key
-    )
+    from packaging.version import Version  # not at module level: `kb` needs only version_key
 
     return Version(_checked(text))
 

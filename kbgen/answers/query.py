@@ -6,12 +6,11 @@ Versions are compared through the precomputed integer keys.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 from kbgen.versions import is_version, version_key
 
-GLOB_CHARS = re.compile(r"[*?\[]")
+GLOB_CHARS = frozenset("*?[")
 MAX_PATTERN = 1000
 MAX_PROCEDURE = 2**32 - 1  # XDR procedure numbers are unsigned 32-bit
 
@@ -208,7 +207,7 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
         raise BadQuery("an empty pattern matches everything; give a few letters of a name")
     if len(pattern) > MAX_PATTERN:
         raise BadQuery(f"a pattern of {len(pattern)} characters is no name: libvirt's longest are under 100")
-    if GLOB_CHARS.search(pattern):
+    if GLOB_CHARS & set(pattern):
         rank = "CASE WHEN lower(name) GLOB :glob THEN 0 END"
     else:
         rank = (

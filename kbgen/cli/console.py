@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE
 JSON_FORMAT = "kbgen/1"  # of every --json output; the number changes only when a field is removed or changes meaning
 
-# C0 but the newline, DEL, C1, the bidi marks, embeddings, overrides and isolates, lone surrogates
-_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")  # json escapes C0 itself
-_STYLE = re.compile("(\x1b\\[[0-9]{1,2}m)")  # render.text.Style's SGR codes
+# What a terminal acts on: C0 but the newline, DEL and C1, bidi controls, lone surrogates. str.translate tables,
+# not `re`: kb's start-up would pay for importing it.
+_RAW_IN_JSON = [*range(0x7F, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000)]
+_TERMINAL = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") for code in [*range(0x0A), *range(0x0B, 0x20), *_RAW_IN_JSON]}
+_JSON = {code: f"\\u{code:04x}" for code in _RAW_IN_JSON}  # json escapes C0 itself
+_SGR = "\x1b["  # render.text.Style's codes: ESC [ digit(s) m
 
 
 def visible(text: str, style: bool = False) -> str:
     """TEXT with each control character a terminal acts on written out (ESC as \\x1b, U+202E as \\u202e); STYLE keeps SGR codes."""
-    if style:
-        return "".join(part if i % 2 else _CONTROLS.sub(_escaped, part) for i, part in enumerate(_STYLE.split(text)))
-    return _CONTROLS.sub(_escaped, text)
-
-
-def _escaped(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if not style or _SGR not in text:
+        return text.translate(_TERMINAL)
+    first, *rest = text.split(_SGR)
+    out = [first.translate(_TERMINAL)]
+    for part in rest:
+        end = part.find("m")
+        if end in (1, 2) and part[:end].isascii() and part[:end].isdigit():
+            out.append(_SGR + part[:end + 1] + part[end + 1:].translate(_TERMINAL))
+        else:
+            out.append((_SGR + part).translate(_TERMINAL))
+    return "".join(out)
 
 
 def visible_data(value):
@@ -87,7 +91,7 @@ def json_text(command: str, payload: dict) -> str:
     import json
 
     data = {"format": JSON_FORMAT, "command": command} | payload
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, indent=2, ensure_ascii=False))
+    return json.dumps(data, indent=2, ensure_ascii=False).translate(_JSON)
 
 
 def print_json(command: str, payload: dict) -> None:
