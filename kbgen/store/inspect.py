@@ -9,6 +9,7 @@ introspection; build side only, never on `kb`'s path.
 from __future__ import annotations
 
 from kbgen.errors import KbgenError
+from kbgen.store.reader import uri_path
 from kbgen.store.schema import SCHEMA, SCHEMA_VERSION
 from kbgen.store.writer import SQL_TYPES
 
@@ -19,7 +20,7 @@ def inspect_database(path) -> dict:
     import sqlite_utils
 
     try:
-        db = sqlite_utils.Database(sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True))
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{uri_path(path)}?mode=ro", uri=True))
         tables = {t.name: t for t in db.tables}
         report = {
             "database": str(path),
@@ -56,8 +57,3 @@ def _problems(name: str, table) -> list[str]:
     problems += [f"table {name}: no index on ({', '.join(cols)})" for cols in indexes if tuple(cols) not in indexed]
     return problems
 
-
-def _uri_path(path) -> str:
-    from kbgen.store.reader import uri_path
-
-    return uri_path(str(path))
