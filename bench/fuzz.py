@@ -133,8 +133,9 @@ class Target:
             unpack_tree(io.BytesIO(data), target, "libvirt.tar", strip_top=True)
         finally:
             shutil.rmtree(target, ignore_errors=True)
-        if (self.scratch / "tree.partial").exists():
-            raise AssertionError("unpack_tree left tree.partial behind")
+        leftovers = [p.name for p in self.scratch.iterdir() if p.name.startswith(("tree.", ".tree."))]
+        if leftovers:
+            raise AssertionError(f"unpack_tree left {leftovers} behind")
 
 
 def _seeds(name: str) -> list[bytes]:

@@ -76,7 +76,7 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", action="append", default=[], metavar="VERSION=PATH|URL",
                    help="use this file, directory, .deb or URL for release VERSION instead of the manifest (repeatable)")
     p.add_argument("--git", type=Path, metavar="CLONE",
-                   help="also read every release tag (vX.Y.Z) of this libvirt clone as a source tree, with git archive (no checkout)")
+                   help="also read every release tag (vX.Y.Z) of this libvirt clone as a source tree (raw blobs: no checkout, nothing the clone configures runs)")
     p.add_argument("--tags", default="v*", metavar="GLOB", help="with --git: only tags matching GLOB (default v*: all, which makes flag versions exact)")
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
     p.add_argument("--offline", action="store_true", help="use only what is in the cache; say what is missing")
