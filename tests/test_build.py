@@ -118,3 +118,22 @@ def test_news_pages_that_disagree_about_a_date_are_reported(tmp_path):
     assert [d["subject"] for d in found] == ["v0.9.10"]
     assert json.loads(found[0]["values"]) == {OLD: "2012-02-14", NEW: "2012-02-13"}
     assert next(r for r in tables["release_dates"] if r["version"] == "0.9.10")["date"] == "2012-02-13"
+
+
+def test_a_cell_listed_twice_on_one_page_is_reported_and_the_first_kept(tmp_path):
+    from kbgen.build import build_tables
+    from kbgen.inputs.manifest import Release, Source
+
+    new = tmp_path / "new"
+    shutil.copytree(FIXTURES / "release-new", new)
+    page = new / "hvsupport.html"
+    row = ('<tr>\n<td>\n<a href="html/libvirt-libvirt-domain.html#virDomainUndefineFlags">virDomainUndefineFlags</a>\n</td>\n'
+           "<td>0.9.4</td>\n<td>7.5.0</td>\n<td>0.9.4</td>\n<td>0.9.4</td>\n<td>0.9.4</td>\n</tr>\n")
+    html = page.read_text()
+    assert row in html
+    page.write_text(html.replace(row, row + row.replace("<td>7.5.0</td>", "<td>8.0.0</td>"), 1))
+    tables = build_tables([Release(NEW, (Source("path", str(new)),))], local_resolver(tmp_path / "cache"))
+    found = [d for d in tables["disagreements"] if d["kind"] == "duplicate-cell"]
+    assert [(d["subject"], json.loads(d["values"])) for d in found] == [
+        ("virDomainUndefineFlags / ch", {"release": NEW, "kept": "7.5.0", "ignored": "8.0.0"})]
+    assert next(r for r in tables["driver_support"] if (r["api"], r["driver"]) == ("virDomainUndefineFlags", "ch"))["since"] == "7.5.0"

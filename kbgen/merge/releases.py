@@ -13,9 +13,12 @@ from __future__ import annotations
 from kbgen.checks.registry import Disagreements, check_rows
 from kbgen.inputs.sources import InputFile
 from kbgen.merge.aliases import with_enum_values
+from kbgen.merge.arguments import argument_links, enum_types
 from kbgen.merge.backends import complete_support, table_rows
 from kbgen.merge.trees import tree_tables
+from kbgen.merge.typedparams import driver_param_rows, enum_check_rows, param_check_rows
 from kbgen.parse.apixml import Symbol
+from kbgen.parse.hvsupport import SupportMatrix
 from kbgen.parse.release import ReleaseData
 from kbgen.parse.tree import TreeFacts
 from kbgen.versions import parse_version, version_key
@@ -50,6 +53,7 @@ class _Merger:
             "inputs": self._input_rows(),
             "symbols": symbols,
             "flag_links": self._flag_links(history),
+            "argument_links": argument_links([seen[-1][1] for seen in history.values()], enum_types(symbols)),
             "driver_support": self._driver_rows(public),
             "matrix_apis": [self._matrix_api_row(api, seen) for api, seen in matrix_rows.items()],
             "disagreements": self.found.rows,
@@ -66,16 +70,16 @@ class _Merger:
         symbols = {row["name"]: row for row in tables["symbols"]}
         drivers = {(row["api"], row["driver"]): row for row in tables["driver_support"]}
         internal = {row["api"] for row in tables["matrix_apis"] if not row["linked"]}
-        flag_types: dict[str, set[str]] = {}
-        for link in tables["flag_links"]:
-            flag_types.setdefault(link["function"], set()).add(link["enum_type"])
         matrices = {
             r.version: {(c.api, c.driver): (c.since, c.removed) for c in r.matrix[0].cells}
             for r in self.releases if r.matrix
         }
-        facts = tree_tables(self.trees, symbols, drivers, flag_types, internal, matrices, self.disagree)
+        facts = tree_tables(self.trees, symbols, drivers, internal, matrices, self.disagree)
         public = {name for name, row in symbols.items() if row["kind"] == "function"}
         facts["driver_tables"] = table_rows(self.trees, public)
+        facts["param_checks"] = param_check_rows(self.trees)
+        facts["driver_params"] = driver_param_rows(self.trees, symbols, drivers)
+        facts["enum_checks"] = enum_check_rows(self.trees, tables["argument_links"])
         tables["driver_support"] += complete_support(facts["driver_tables"], drivers, self.disagree)
         return facts
 
@@ -210,10 +214,24 @@ class _Merger:
             "origin": _origin(f),
         }
 
+    def _unique_cells(self, release: str, matrix: SupportMatrix) -> list:
+        """The page's cells, one per (API, driver): a repeated cell is reported, and its first reading kept."""
+        first: dict[tuple[str, str], object] = {}
+        for cell in matrix.cells:
+            key = (cell.api, cell.driver)
+            if key not in first:
+                first[key] = cell
+            elif (cell.since, cell.removed) != (first[key].since, first[key].removed):
+                subject = f"{cell.api} / {cell.driver}"
+                self.disagree(subject, "duplicate-cell", f"{subject}: hvsupport.html of {release} lists it twice, as "
+                              f"{_cell_text(first[key])} and as {_cell_text(cell)}; the first is kept",
+                              {"release": release, "kept": _cell_text(first[key]), "ignored": _cell_text(cell)})
+        return list(first.values())
+
     def _driver_rows(self, public: set[str]) -> list[dict]:
         cells: dict[tuple[str, str], list] = {}
         for rel, matrix, f in self._matrices():
-            for cell in matrix.cells:
+            for cell in self._unique_cells(rel, matrix):
                 cells.setdefault((cell.api, cell.driver), []).append((rel, cell, f))
         newest_matrix = self._matrices()[-1][0] if self._matrices() else None
         rows = []
@@ -251,3 +269,6 @@ def _newest_matrix_version(matrix_seen) -> tuple[str, str] | None:
             return row.version, _origin(f)
     return None
 
+
+def _cell_text(cell) -> str:
+    return f"{cell.since} - {cell.removed}" if cell.removed else cell.since
