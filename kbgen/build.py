@@ -7,13 +7,11 @@ every core, through the tree-facts cache) -> merge (facts and disagreements)
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +21,7 @@ from kbgen import __version__
 from kbgen.errors import KbgenError
 from kbgen.inputs.manifest import Release
 from kbgen.inputs.sources import Resolver
+from kbgen.lock import exclusive
 from kbgen.merge.releases import merge
 from kbgen.parse.release import ReleaseData, flag_apis, read_release
 from kbgen.parse.tree import TreeFacts, analyse_tree
@@ -165,17 +164,7 @@ def build_database(path: Path, releases: list[Release], resolver: Resolver, say:
     )
 
 
-@contextmanager
 def build_lock(path: Path):
     """One build per database at a time: a second one fails at once with a clear message."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(path.with_name(f".{path.name}.lock"), "w")
-    except OSError as err:
-        raise KbgenError(f"{path}: cannot create the knowledge base's directory or lock file ({err})") from None
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise KbgenError(f"{path}: another kbgen build is writing this database; wait for it to finish") from None
-        yield
+    return exclusive(path, f"{path}: cannot create the knowledge base's directory or lock file",
+                     f"{path}: another kbgen build is writing this database; wait for it to finish")

@@ -323,10 +323,10 @@ def test_builds_started_together_serialize_or_fail_and_never_interleave(previous
 
 @pytest.fixture
 def small_tmpfs(tmp_path):
-    """A 200 kB tmpfs (root only, where mounting is allowed)."""
+    """A 400 kB tmpfs (root only, where mounting is allowed): one fixture knowledge base (about 240 kB) fits, two do not."""
     mount_point = tmp_path / "small"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount_point)], capture_output=True, text=True, check=False)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount_point)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode}); test_a_file_size_limit_... covers this")
     try:

@@ -11,10 +11,8 @@ into a new directory next to the output and swapped in only when complete.
 from __future__ import annotations
 
 import hashlib
-import contextlib
 import ctypes
 import errno
-import fcntl
 import json
 import os
 import re
@@ -36,6 +34,7 @@ from markupsafe import Markup, escape
 from kbgen.answers import query
 from kbgen.answers.diagnose import explain_rules
 from kbgen.errors import KbgenError
+from kbgen.lock import exclusive
 from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
 from kbgen.store.reader import open_database
@@ -598,20 +597,10 @@ AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
 
-@contextlib.contextmanager
 def _render_lock(out_dir: Path):
     """One render per output directory at a time: a second one fails at once."""
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(out_dir.with_name(f".{out_dir.name}.lock"), "w")  # noqa: SIM115 - closed by the with below
-    except OSError as err:
-        raise KbgenError(f"{out_dir.parent}: cannot write the site there ({err.strerror}); choose another output directory") from err
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise KbgenError(f"{out_dir}: another kbgen site is rendering into it; wait for it to finish") from None
-        yield
+    return exclusive(out_dir, f"{out_dir.parent}: cannot write the site there; choose another output directory",
+                     f"{out_dir}: another kbgen site is rendering into it; wait for it to finish")
 
 
 def _remove_leftovers(out_dir: Path) -> None:
