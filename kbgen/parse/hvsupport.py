@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from kbgen.errors import InputError
+from kbgen.parse.html import read_html
 from kbgen.versions import is_version, parse_version
 
 _SPAN = re.compile(r"^(\S+)\s*-\s*(\S+)$")
@@ -55,18 +54,8 @@ def group_name(anchor: str) -> str:
 
 def parse_hvsupport(path: str | Path) -> SupportMatrix:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from None
-    if not data.strip():
-        raise InputError(path, "empty file, expected libvirt's hvsupport.html")
-    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except (etree.XMLSyntaxError, ValueError) as err:
-        raise InputError(path, f"cannot parse as HTML: {err}") from None
-    tables = root.xpath("//table") if root is not None else []
+    root = read_html(path, "libvirt's hvsupport.html")
+    tables = root.xpath("//table")
     if not tables:
         raise InputError(path, "no tables found: not libvirt's API support matrix (hvsupport.html)")
     matrix = SupportMatrix(path=str(path))

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from kbgen.errors import InputError
+from kbgen.parse.html import read_html
 from kbgen.versions import is_version
 
 _HEADING = re.compile(r"v([0-9.]+) \(([0-9]{4})-([0-9]{2})-([0-9]{2})\)")
@@ -28,7 +27,7 @@ class ReleaseDate:
 def parse_news(path: str | Path) -> list[ReleaseDate]:
     """The dated releases of news.html, newest first as the page lists them."""
     path = Path(path)
-    root = _html(path)
+    root = read_html(path, "libvirt's news.html")
     releases: dict[str, ReleaseDate] = {}
     for heading in root.xpath("//h1 | //h2 | //h3 | //h4"):
         text = " ".join("".join(heading.itertext()).replace("\u00b6", "").split())
@@ -43,23 +42,6 @@ def parse_news(path: str | Path) -> list[ReleaseDate]:
     if not releases:
         raise InputError(path, "no release headings 'vX.Y.Z (YYYY-MM-DD)': not libvirt's news.html")
     return list(releases.values())
-
-
-def _html(path: Path):
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror or err}") from None
-    if not data.strip():
-        raise InputError(path, "empty file, expected libvirt's news.html")
-    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except (etree.XMLSyntaxError, ValueError) as err:
-        raise InputError(path, f"cannot parse as HTML: {err}") from None
-    if root is None:
-        raise InputError(path, "no HTML content")
-    return root
 
 
 def _release(path: Path, line: int, version: str, year: str, month: str, day: str) -> ReleaseDate:
