@@ -46,3 +46,20 @@ def _checked(text: str) -> str:
     if not is_version(text):
         raise ValueError(f"not a libvirt version (MAJOR.MINOR.MICRO): {text!r}")
     return text
+
+
+def release_version(text: str) -> str:
+    """The release a pasted version names: 'v9.0.0', '9.0.0-10.el9_2', '9.0.0-4+deb12u2', '10006000'
+    (LIBVIR_VERSION_NUMBER) -> '9.0.0' / '10.6.0'; ValueError for anything else."""
+    text = text.strip()
+    if text and _DIGITS.issuperset(text) and len(text) <= 10:
+        version = key_version(int(text))
+        if is_version(version):
+            return version
+    core = text.removeprefix("v").removeprefix("V")
+    for separator in "-+~":
+        core = core.split(separator, 1)[0]
+    if not is_version(core):
+        raise ValueError(f"not a libvirt version: {text!r} (give MAJOR.MINOR.MICRO, e.g. 9.0.0, a package version such as "
+                         "9.0.0-4+deb12u2, or a LIBVIR_VERSION_NUMBER such as 9000000)")
+    return normalise_version(core)

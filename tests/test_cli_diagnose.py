@@ -23,7 +23,7 @@ def test_procedures_without_an_api_are_labelled(kb, number, label):
     data = json.loads(kb("proc", "--json", str(number))[1])
     assert (data["api"], data["label"]) == (None, label)
     # No API of its own: bounded by the order of the numbers, as procedure 231 is in the remote driver from 0.9.4.
-    assert data["since"] == {"lower": None, "after": None, "upper": "0.9.4", "exact": False}
+    assert data["since"] == {"lower": None, "after": None, "upper": "0.9.4", "exact": False, "span": None}
     assert data["since_source"] == "order"
 
 
@@ -49,25 +49,25 @@ def test_since_a_function_json_has_flags_by_driver(kb):
     fake = json.loads(kb("since", "--json", "virDomainUndefineFlags")[1])["results"][0]["flags_by_driver"][0]
     assert fake["driver"] == "fake" and fake["function"] == "fakeDomainUndefineFlags" and fake["known"]
     assert [(f["flag"], f["since"]) for f in fake["flags"]] == [
-        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False}),
-        ("VIR_DOMAIN_UNDEFINE_NVRAM", {"lower": "1.2.9", "after": "7.0.0", "upper": "12.8.0", "exact": False})]
+        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False, "span": 8}),
+        ("VIR_DOMAIN_UNDEFINE_NVRAM", {"lower": "1.2.9", "after": "7.0.0", "upper": "12.8.0", "exact": False, "span": 4})]
 
 
 def test_check_against_an_older_daemon_fails_with_unknown_procedure(kb):
     code, out, _ = kb("check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration")
     assert code == 3
     assert out.splitlines() == [
-        "virDomainPMSuspendForDuration against libvirt 0.9.9, driver qemu: fails",
+        "virDomainPMSuspendForDuration against libvirt 0.9.9 (2012-01-07), driver qemu: fails",
         "  error    error: unknown procedure: 261",
-        "  why      virDomainPMSuspendForDuration was added in 0.9.10",
-        "  works    from 0.9.10",
+        "  why      virDomainPMSuspendForDuration was added in 0.9.10, 2012-02-13",
+        "  works    from 0.9.10, 2012-02-13",
     ]
 
 
 def test_check_a_driver_that_implements_it_later(kb):
     data = json.loads(kb("check", "--json", "--server", "0.9.10", "--driver", "qemu", "virDomainPMSuspendForDuration")[1])
     result = data["results"][0]
-    assert (result["works"], result["works_from"]) == (False, {"version": "0.9.11", "exact": True})
+    assert (result["works"], result["works_from"]) == (False, {"version": "0.9.11", "exact": True, "date": "2012-04-03"})
     assert result["error"] == "this function is not supported by the connection driver: virDomainPMSuspendForDuration"
 
 
@@ -79,7 +79,7 @@ def test_check_a_dropped_api(kb):
 def test_check_flags_against_a_driver(kb):
     code, out, _ = kb("check", "--server", "12.8.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "VIR_DOMAIN_UNDEFINE_KEEP_TPM")
     assert code == 3
-    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE against libvirt 12.8.0, driver fake: works" in out
+    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE against libvirt 12.8.0 (2026-10-01), driver fake: works" in out
     assert "error: unsupported flags (0x40) in function fakeDomainUndefineFlags" in out
     inside = json.loads(kb("check", "--json", "--server", "9.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM")[1])["results"][0]
     assert inside["works"] is None and "lies within those bounds" in inside["reason"]
@@ -90,13 +90,13 @@ def test_check_flags_against_a_driver(kb):
 def test_check_all_working_exits_0_and_bad_version_exits_2(kb):
     assert kb("check", "--server", "12.8.0", "--driver", "qemu", "virDomainUndefineFlags")[0] == 0
     code, _, err = kb("check", "--server", "new", "virDomainUndefineFlags")
-    assert code == 2 and "'new' is not a libvirt version" in err
+    assert code == 2 and "--server: not a libvirt version: 'new'" in err
 
 
 def test_explain_unknown_procedure(kb):
     code, out, _ = kb("explain", "error: unknown procedure: 261")
     assert code == 0
-    assert "the client called virDomainPMSuspendForDuration (remote procedure 261), added in 0.9.10: the daemon is older than that" in out
+    assert "the client called virDomainPMSuspendForDuration (remote procedure 261), added in 0.9.10, 2012-02-13: the daemon is older than that" in out
     assert "upgrade the daemon to libvirt 0.9.10 or later" in out
 
 

@@ -15,7 +15,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from kbgen.answers import query
-from kbgen.render.bounds import bound_text, since_text
+from kbgen.answers.known_releases import KnownReleases
+from kbgen.render.bounds import bound_text, dated_text, since_text
 from kbgen.versions import is_version, key_version, version_key
 
 PATTERNS_FILE = os.path.join(os.path.dirname(__file__), "explain_patterns.json")
@@ -104,13 +105,13 @@ def _not_a_version(version: str) -> dict:
 
 def _unknown_procedure(conn, number: str) -> dict:
     try:
-        p = query.proc(conn, int(number))
+        p = KnownReleases.load(conn).dated(query.proc(conn, int(number)))
     except query.NotFound as err:
         return {"meaning": f"remote procedure {number} is not in any ingested source tree ({err.suggestions[0]})", "advice": ""}
     what = p["api"] or f"{p['name']} ({p['label']}, no public API)"
     return {
         "procedure": p,
-        "meaning": f"the client called {what} (remote procedure {number}), added in {bound_text(p['since'])}: the daemon is older than that",
+        "meaning": f"the client called {what} (remote procedure {number}), added in {dated_text(p['since'])}: the daemon is older than that",
         "advice": f"upgrade the daemon to libvirt {_newest(p['since'])} or later, or fall back to calls that the daemon's release has",
     }
 
@@ -225,10 +226,11 @@ EXPLAINERS = {
 
 def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str) -> dict:
     """Whether NAME works against a SERVER daemon (and DRIVER), the error if not, and since when it would."""
-    if not is_version(server):
-        raise query.BadQuery(f"--server {server!r} is not a libvirt version (MAJOR.MINOR.MICRO)")
-    symbol = query.since(conn, name)
-    answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server, "driver": driver, "functions": []}
+    given, server = server, query.given_release(server, "--server")
+    known = KnownReleases.load(conn)
+    symbol = known.dated(query.since(conn, name))
+    answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server,
+              "server_release": known.placed(given, server), "driver": driver, "functions": []}
     if symbol["kind"] == "function":
         return answer | _check_function(conn, symbol, version_key(server), driver)
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
@@ -243,7 +245,7 @@ def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict
         procs = query.procedures_of(conn, symbol["name"])
         error = f"unknown procedure: {procs[0]['number']}" if procs else "unknown procedure"
         return {"works": arrived, "error": error if arrived is False else None, "works_from": symbol["since"],
-                "reason": f"{symbol['name']} was added in {bound_text(symbol['since'])}" + _inside(arrived, server)}
+                "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server)}
     if driver is None:
         return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the API exists in that release; pass --driver to check a driver"}
     row = conn.execute("SELECT * FROM driver_support WHERE api = ? AND driver = ?", (symbol["name"], driver)).fetchone()
@@ -266,7 +268,7 @@ def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
     arrived = _arrived(symbol["since"], server)
     if arrived is not True:
         return {"works": arrived, "error": _flag_error(conn, symbol, functions[0], driver) if arrived is False else None,
-                "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {bound_text(symbol['since'])}" + _inside(arrived, server)}
+                "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server)}
     if driver is None:
         return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the flag exists in that release; pass --driver to check a driver"}
     verdicts = query.flag_by_driver(conn, symbol["name"], symbol["enum_type"], driver)

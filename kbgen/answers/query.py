@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from kbgen.versions import is_version, version_key
+from kbgen.answers.known_releases import KnownReleases
+from kbgen.versions import release_version, version_key
 
 GLOB_CHARS = frozenset("*?[")
 MAX_PATTERN = 1000
@@ -249,8 +250,11 @@ def suggest(conn: sqlite3.Connection, name: str, limit: int = 5) -> list[str]:
 
 
 def diff(conn: sqlite3.Connection, old: str, new: str) -> dict:
-    """What arrived after release OLD up to and including NEW."""
-    lo, hi = _key(old), _key(new)
+    """What arrived after release OLD up to and including NEW (any versions; each placed among the known releases)."""
+    known = KnownReleases.load(conn)
+    given_old, given_new = old, new
+    old, new = given_release(old, "OLD"), given_release(new, "NEW")
+    lo, hi = version_key(old), version_key(new)
     if lo >= hi:
         raise BadQuery(f"{old} is not older than {new}")
     added: dict[str, dict[str, list[str]]] = {}
@@ -262,24 +266,27 @@ def diff(conn: sqlite3.Connection, old: str, new: str) -> dict:
     return {
         "from": old,
         "to": new,
+        "from_release": known.placed(given_old, old),
+        "to_release": known.placed(given_new, new),
+        "window": known.window(lo, hi),
         "added": added,
         "counts": {kind: sum(len(v) for v in modules.values()) for kind, modules in added.items()},
-        "drivers_gained": _support_changes(conn, "since_key", "since", lo, hi),
-        "drivers_lost": _support_changes(conn, "removed_key", "removed_in", lo, hi),
+        "drivers_gained": _support_changes(conn, known, "since_key", "since", lo, hi),
+        "drivers_lost": _support_changes(conn, known, "removed_key", "removed_in", lo, hi),
         "upper_bound_only": conn.execute(
             "SELECT COUNT(*) FROM symbols WHERE NOT since_exact AND since_key <= ?", (hi,)
         ).fetchone()[0],
     }
 
 
-def _support_changes(conn, key_column: str, version_column: str, lo: int, hi: int) -> dict[str, list[dict]]:
+def _support_changes(conn, known: KnownReleases, key_column: str, version_column: str, lo: int, hi: int) -> dict[str, list[dict]]:
     changes: dict[str, list[dict]] = {}
     for r in conn.execute(
         f"SELECT driver, api, {version_column} AS version FROM driver_support"
         f" WHERE {key_column} > ? AND {key_column} <= ? AND since_exact ORDER BY driver, {key_column}, api",
         (lo, hi),
     ):
-        changes.setdefault(r["driver"], []).append({"api": r["api"], "version": r["version"]})
+        changes.setdefault(r["driver"], []).append({"api": r["api"], "version": r["version"], "date": known.date(r["version"])})
     return changes
 
 
@@ -326,10 +333,12 @@ def meta(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM meta").fetchall())
 
 
-def _key(version: str) -> int:
-    if not is_version(version):
-        raise BadQuery(f"{version!r} is not a libvirt version (MAJOR.MINOR.MICRO, e.g. 9.0.0)")
-    return version_key(version)
+def given_release(text: str, what: str) -> str:
+    """The release a user's VERSION names (release_version()); BadQuery naming WHAT otherwise."""
+    try:
+        return release_version(text)
+    except ValueError as err:
+        raise BadQuery(f"{what}: {err}") from None
 
 
 def _like_escape(text: str) -> str:

@@ -60,13 +60,16 @@ def kb_parser():
 def main(argv: list[str] | None = None) -> int:
     args = kbargs.parse_args(argv, DESCRIPTION, KB_EPILOG)
     from kbgen.answers import query
+    from kbgen.answers.known_releases import KnownReleases
     from kbgen.render import text
 
     conn = None
     try:
         conn = _open(args.db)
         answers, missing = _kb_answers(args, conn, query)
+        KnownReleases.load(conn).dated(answers)
         out, err = _json(args.command, answers, missing) if args.json else _text(args.command, answers, missing, text)
+        err = _outside(answers, text) + err
     except (query.BadQuery, KbgenError) as error:
         return fail(f"kb: {error}")
     except sqlite3.DatabaseError as error:  # a file damaged past its first pages fails only while answering
@@ -97,6 +100,12 @@ def _text(command: str, answers, missing, text) -> tuple[str, list[str]]:
     render = getattr(text, command)
     out = "\n\n".join("\n".join(render(answer, style)) for answer in visible_data(answers))
     return out, [text.not_found(name, visible_data(suggestions)) for name, suggestions in missing]
+
+
+def _outside(answers, text) -> list[str]:
+    """Warnings, once each, for the releases given that the knowledge base does not know (never released, or too new)."""
+    given = [a[key] for a in answers for key in ("server_release", "from_release", "to_release") if key in a]
+    return list(dict.fromkeys(f"kb: warning: {warning}" for release in visible_data(given) if (warning := text.outside(release))))
 
 
 def _db_path(args, conn) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kbgen.render.bounds import bound_text, since_text
+from kbgen.render.bounds import bound_text, date_suffix, dated_text, since_text
 
 SOURCE_LABELS = {
     "xml-version": "version attribute in",
@@ -48,7 +48,7 @@ def width() -> int:
 def since(answer: dict, s: Style) -> list[str]:
     kind = "enum constant" if answer["kind"] == "enum" else answer["kind"]
     where = f" ({answer['file']})" if answer.get("file") else ""
-    lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(bound_text(answer['since']))}"]
+    lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(dated_text(answer['since']))}"]
     if answer.get("module") and answer["module"] != "libvirt":
         lines.append(_field("module", answer["module"]))
     if answer["kind"] == "enum":
@@ -117,7 +117,7 @@ def _source(answer: dict) -> str:
 def _drivers(drivers: list[dict], s: Style) -> list[str]:
     if not drivers:
         return [_field("drivers", "none listed in hvsupport.html")]
-    items = [f"{d['driver']} {bound_text(d['since'])}" + _backends(d) + (f" (removed in {d['removed_in']})" if d["removed_in"] else "")
+    items = [f"{d['driver']} {bound_text(d['since'])}{date_suffix(d['since'])}" + _backends(d) + (f" (removed in {d['removed_in']})" if d["removed_in"] else "")
              for d in drivers]
     return [_field("drivers" if i == 0 else "", line) for i, line in enumerate(_pack(items, " · ", width() - 11))]
 
@@ -147,7 +147,7 @@ def _flags(flag_type: dict, s: Style) -> list[str]:
     lines = [_field("flags", flag_type["enum_type"])]
     constants = flag_type["constants"]
     pad = max((len(c["name"]) for c in constants), default=0) + 2
-    lines += [_field("", f"{c['name']:<{pad}}{s.version(bound_text(c['since']))}") for c in constants]
+    lines += [_field("", f"{c['name']:<{pad}}{s.version(bound_text(c['since']))}{date_suffix(c['since'])}") for c in constants]
     return lines
 
 
@@ -183,7 +183,8 @@ def search(answer: dict, s: Style) -> list[str]:
 
 
 def diff(answer: dict, s: Style) -> list[str]:
-    lines = [s.bold(f"new after {answer['from']}, up to {answer['to']}")]
+    ends = [f"{r['version']}{date_suffix(r)}" for r in (answer["from_release"], answer["to_release"])]
+    lines = [s.bold(f"new after {ends[0]}, up to {ends[1]}") + _window(answer["window"])]
     for kind, modules in answer["added"].items():
         for module, names in modules.items():
             lines.append(f"  {kind} ({module}): {len(names)}")
@@ -197,6 +198,26 @@ def diff(answer: dict, s: Style) -> list[str]:
     if len(lines) == 1:
         lines.append("  nothing")
     return lines
+
+
+def _window(releases: list[dict]) -> str:
+    """': 2 releases (0.9.10 2012-02-13, 0.9.11 2012-04-03)': the known releases of a diff's window, at most the first and last."""
+    if not releases:
+        return ": no known release in this window"
+    shown = releases if len(releases) <= 2 else [releases[0], releases[-1]]
+    return f": {len(releases)} release{'s' if len(releases) > 1 else ''} (" + (" ... " if len(releases) > 2 else ", ").join(
+        f"{r['version']} {r['date']}" for r in shown) + ")"
+
+
+def outside(release: dict) -> str | None:
+    """The warning for a release given that lies outside the knowledge base (docs/json.md GIVEN_RELEASE); None for a known one."""
+    version = release["version"] if release["given"] == release["version"] else f"{release['given']} (read as {release['version']})"
+    if release["status"] == "never-released":
+        return (f"{version} was never released (the known releases around it are {release['before'] or 'none'} and {release['next']}): "
+                "the answer is outside the knowledge base")
+    if release["status"] == "after-newest":
+        return f"{version} lies past the newest known release, {release['newest']}: the answer is outside the knowledge base"
+    return None
 
 
 def _indented(items: list[str], first: str, rest: str) -> list[str]:
@@ -284,7 +305,7 @@ def _read_limits(answer: dict, s: Style) -> list[str]:
 
 
 def check(answer: dict, s: Style) -> list[str]:
-    where = f"libvirt {answer['server']}" + (f", driver {answer['driver']}" if answer["driver"] else "")
+    where = f"libvirt {answer['server']}{date_suffix(answer['server_release'])}" + (f", driver {answer['driver']}" if answer["driver"] else "")
     verdict = {True: s.version("works"), False: s.removed("fails"), None: "cannot tell"}[answer["works"]]
     lines = [f"{s.bold(answer['name'])} against {where}: {verdict}"]
     if answer.get("error"):
