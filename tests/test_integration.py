@@ -226,3 +226,68 @@ def test_driver_names_in_any_case(real, capsys, driver):
 def test_unknown_driver_names_are_usage_errors(real, capsys, driver):
     assert kb_main(["--db", str(real[0]), "check", "--server", "10.0.0", "--driver", driver, "virDomainCreate"]) == 2
     assert "no such driver in this knowledge base" in capsys.readouterr().err
+
+
+def since_for(db, capsys, name, *options):
+    assert kb_main(["--db", str(db), "since", "--json", name, *options]) == 0
+    return json.loads(capsys.readouterr().out)["results"][0]
+
+
+def test_typed_parameter_lists_are_found_per_tree(real):
+    conn = open_database(real[0])
+    counts = {r: (k, n) for r, k, n in conn.execute("SELECT release, SUM(known), COUNT(*) FROM param_checks GROUP BY release")}
+    assert counts == {"7.0.0": (52, 53), "9.0.0": (58, 59), "11.3.0": (59, 60)}
+
+
+def test_group_name_typed_parameter_by_driver(real, capsys):
+    answer = since_for(real[0], capsys, "VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME", "--driver", "qemu")
+    assert answer["macro_value"] == "group_name"
+    assert [t["name"] for t in answer["taken_by_params"]] == ["virDomainSetBlockIoTune", "virDomainSetThrottleGroup"]
+    verdicts = {v["function"]: (v["status"], {k: v["since"][k] for k in ("lower", "after", "upper", "exact")})
+                for v in answer["param_acceptance"]}
+    assert verdicts["virDomainSetBlockIoTune"] == ("accepted", {"lower": "3.0.0", "after": None, "upper": "7.0.0", "exact": False})
+    everyone = since_for(real[0], capsys, "VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME")
+    assert {(v["driver"], v["function"]) for v in everyone["param_acceptance"]} == {
+        ("qemu", "virDomainSetBlockIoTune"), ("test", "virDomainSetBlockIoTune"), ("qemu", "virDomainSetThrottleGroup")}
+
+
+def test_a_typed_parameter_newer_than_the_sources_is_unknown(real, capsys):
+    answer = since_for(real[0], capsys, "VIR_DOMAIN_IOTHREAD_POLL_WEIGHT", "--driver", "qemu")
+    assert [(v["function"], v["status"], v["tree"]) for v in answer["param_acceptance"]] == [
+        ("virDomainSetIOThreadParams", "past-sources", "11.3.0")]
+
+
+def test_set_block_io_tune_lists_the_iotune_parameters(real, capsys):
+    answer = since_for(real[0], capsys, "virDomainSetBlockIoTune")
+    qemu = next(d for d in answer["params_by_driver"] if d["driver"] == "qemu")
+    assert qemu["known"] and qemu["via"] == ["qemuDomainValidateBlockIoTune"] and len(qemu["params"]) == 20
+    assert all(p["param"].startswith("VIR_DOMAIN_BLOCK_IOTUNE_") for p in qemu["params"])
+
+
+def test_event_ids_are_taken_by_their_register_function(real, capsys):
+    answer = since_for(real[0], capsys, "VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE")
+    assert answer["value"] == 25
+    assert [(t["name"], t["argument"], t["role"]) for t in answer["taken_as_argument"]] == [
+        ("virConnectDomainEventRegisterAny", "eventID", "event-id")]
+    conn = open_database(real[0])
+    assert dict(conn.execute("SELECT function, enum_type FROM argument_links WHERE role = 'event-id'").fetchall()) == {
+        "virConnectDomainEventRegisterAny": "virDomainEventID", "virConnectNetworkEventRegisterAny": "virNetworkEventID",
+        "virConnectNodeDeviceEventRegisterAny": "virNodeDeviceEventID", "virConnectSecretEventRegisterAny": "virSecretEventID",
+        "virConnectStoragePoolEventRegisterAny": "virStoragePoolEventID"}
+
+
+def test_pm_suspend_targets_are_validated_by_the_driver(real, capsys):
+    answer = since_for(real[0], capsys, "virDomainPMSuspendForDuration")
+    [target] = answer["validated_arguments"]
+    values = {d["driver"]: d["accepted_values"] for d in target["drivers"]}
+    assert values == {"libxl": ["VIR_NODE_SUSPEND_TARGET_MEM"], "qemu": [
+        "VIR_NODE_SUSPEND_TARGET_MEM", "VIR_NODE_SUSPEND_TARGET_DISK", "VIR_NODE_SUSPEND_TARGET_HYBRID"]}
+    hybrid = since_for(real[0], capsys, "VIR_NODE_SUSPEND_TARGET_HYBRID", "--driver", "libxl")
+    assert [(v["function"], v["status"]) for v in hybrid["value_acceptance"]] == [("virDomainPMSuspendForDuration", "rejected")]
+
+
+def test_interface_address_sources_by_driver(real, capsys):
+    answer = since_for(real[0], capsys, "virDomainInterfaceAddresses")
+    values = {d["driver"]: d["accepted_values"] for d in answer["validated_arguments"][0]["drivers"]}
+    assert values["esx"] == ["VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT"]
+    assert values["test"] is None  # validated at run time, values not determined

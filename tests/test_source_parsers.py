@@ -179,7 +179,7 @@ def test_driver_fields_name_the_api_they_implement():
     assert list(fields) == ["virHypervisorDriver"]
     assert fields["virHypervisorDriver"]["domainUndefineFlags"] == "virDomainUndefineFlags"
     assert fields["virHypervisorDriver"]["domainPMSuspendForDuration"] == "virDomainPMSuspendForDuration"
-    assert len(fields["virHypervisorDriver"]) == 11
+    assert len(fields["virHypervisorDriver"]) == 12
     assert "name" not in fields["virHypervisorDriver"]
 
 
@@ -205,17 +205,18 @@ def test_table_entries_with_versions_spans_and_missing_versions():
     entries = parse_driver_tables(read(FAKE_DRIVER), FAKE_DRIVER, {"virHypervisorDriver"})
     rows = [(e.field, e.function, e.since, e.removed, e.line) for e in entries]
     assert rows == [
-        ("connectURIProbe", "fakeConnectURIProbe", None, None, 126),
-        ("connectOpen", "fakeConnectOpen", "1.0.0", None, 127),
-        ("connectDomainXMLFromNative", None, "0.6.4", "5.5.0", 128),
-        ("domainCreateXML", "fakeDomainCreateXML", "1.0.0", None, 129),
-        ("domainDestroyFlags", "fakeDomainDestroyFlags", "1.0.0", None, 130),
-        ("domainUndefineFlags", "fakeDomainUndefineFlags", "1.0.1", None, 131),
-        ("domainReboot", "fakeDomainReboot", "1.0.0", None, 132),
-        ("domainShutdownFlags", "fakeDomainShutdownFlags", "1.0.0", None, 133),
-        ("domainSetMetadata", "fakeDomainSetMetadata", "1.1.0", None, 135),
-        ("domainGetMetadata", "fakeDomainGetMetadata", "1.1.0", None, 136),
-        ("domainPMSuspendForDuration", "fakeDomainPMSuspendForDuration", None, None, 138),
+        ("connectURIProbe", "fakeConnectURIProbe", None, None, 155),
+        ("connectOpen", "fakeConnectOpen", "1.0.0", None, 156),
+        ("connectDomainXMLFromNative", None, "0.6.4", "5.5.0", 157),
+        ("domainCreateXML", "fakeDomainCreateXML", "1.0.0", None, 158),
+        ("domainDestroyFlags", "fakeDomainDestroyFlags", "1.0.0", None, 159),
+        ("domainUndefineFlags", "fakeDomainUndefineFlags", "1.0.1", None, 160),
+        ("domainReboot", "fakeDomainReboot", "1.0.0", None, 161),
+        ("domainShutdownFlags", "fakeDomainShutdownFlags", "1.0.0", None, 162),
+        ("domainSetMetadata", "fakeDomainSetMetadata", "1.1.0", None, 164),
+        ("domainGetMetadata", "fakeDomainGetMetadata", "1.1.0", None, 165),
+        ("domainPMSuspendForDuration", "fakeDomainPMSuspendForDuration", None, None, 167),
+        ("domainSetBlockIoTune", "fakeDomainSetBlockIoTune", "1.0.0", None, 168),
     ]
     assert {(e.driver, e.group, e.path) for e in entries} == {("fake", "virHypervisorDriver", FAKE_DRIVER)}
 

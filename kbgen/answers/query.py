@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from kbgen.answers import arguments, flagbits
 from kbgen.answers.known_releases import KnownReleases
 from kbgen.versions import release_version, version_key
 
@@ -57,12 +58,29 @@ def since(conn: sqlite3.Connection, name: str, driver: str | None = None) -> dic
         answer["drivers"] = [d for d in drivers_of(conn, row["name"]) if driver is None or d["driver"] == driver]
         answer["flags"] = _flags_of(conn, row["name"])
         answer["procedures"] = procedures_of(conn, row["name"])
-        answer["flags_by_driver"] = flags_by_driver(conn, row["name"], driver) if row["has_flags"] else []
+        answer["flags_by_driver"] = flagbits.flags_by_driver(conn, row["name"], driver) if row["has_flags"] else []
+        answer["params_by_driver"] = arguments.params_by_driver(conn, row["name"], driver)
+        answer["validated_arguments"] = arguments.validated_arguments(conn, row["name"], driver)
+    if row["kind"] == "macro":
+        answer["taken_by_params"] = arguments.functions_taking_param(conn, row["name"])
+        answer["param_acceptance"] = arguments.param_acceptance(conn, answer, driver)
     if row["kind"] == "enum":
         answer["taken_by"] = _functions_taking(conn, row["enum_type"])
+        answer["taken_as_argument"] = arguments.taken_as_argument(conn, row["enum_type"])
+        answer["value_acceptance"] = arguments.value_acceptance(conn, answer, driver)
         if driver is not None:
-            answer["driver_acceptance"] = flag_by_driver(conn, row["name"], row["enum_type"], driver)
+            answer["driver_acceptance"] = flagbits.flag_by_driver(conn, answer, driver, taking_api(answer, api))
     return answer
+
+
+def taking_api(flag: dict, api: str | None) -> str | None:
+    """API as spelt among the functions taking FLAG (any case); BadQuery naming them otherwise."""
+    if api is None:
+        return None
+    names = {f["name"].lower(): f["name"] for f in flag["taken_by"]}
+    if api.lower() not in names:
+        raise BadQuery(f"--api {api!r}: {flag['name']} is taken by {', '.join(names.values()) or 'no function'}")
+    return names[api.lower()]
 
 
 def show(conn: sqlite3.Connection, name: str) -> dict:
@@ -122,6 +140,7 @@ def _internal_api(conn, name: str) -> dict:
         "since": exact_version(row["version"]) if row["version"] else None,
         "since_source": "hvsupport", "since_origin": row["origin"], "hvsupport": _matrix_answer(row),
         "drivers": drivers_of(conn, row["api"]), "flags": [], "procedures": procedures_of(conn, row["api"]), "flags_by_driver": [],
+        "params_by_driver": arguments.params_by_driver(conn, row["api"]), "validated_arguments": [],
     }
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from kbgen.checks.registry import Disagreements, check_rows
 from kbgen.inputs.sources import InputFile
 from kbgen.merge.aliases import with_enum_values
-from kbgen.merge.arguments import argument_links, enum_types
+from kbgen.merge.arguments import argument_links
 from kbgen.merge.backends import complete_support, table_rows
+from kbgen.merge.flagbits import driver_flag_rows
 from kbgen.merge.trees import tree_tables
 from kbgen.merge.typedparams import driver_param_rows, enum_check_rows, param_check_rows
 from kbgen.parse.apixml import Symbol
@@ -53,7 +54,7 @@ class _Merger:
             "inputs": self._input_rows(),
             "symbols": symbols,
             "flag_links": self._flag_links(history),
-            "argument_links": argument_links([seen[-1][1] for seen in history.values()], enum_types(symbols)),
+            "argument_links": argument_links([seen[-1][1] for seen in history.values()], symbols),
             "driver_support": self._driver_rows(public),
             "matrix_apis": [self._matrix_api_row(api, seen) for api, seen in matrix_rows.items()],
             "disagreements": self.found.rows,
@@ -79,8 +80,10 @@ class _Merger:
         facts["driver_tables"] = table_rows(self.trees, public)
         facts["param_checks"] = param_check_rows(self.trees)
         facts["driver_params"] = driver_param_rows(self.trees, symbols, drivers)
-        facts["enum_checks"] = enum_check_rows(self.trees, tables["argument_links"])
+        facts["enum_checks"] = enum_check_rows(self.trees, tables["argument_links"], symbols)
         tables["driver_support"] += complete_support(facts["driver_tables"], drivers, self.disagree)
+        support = {(row["api"], row["driver"]): row for row in tables["driver_support"]}
+        facts["driver_flags"] = driver_flag_rows(self.trees, {n: row["int_value"] for n, row in symbols.items()}, support)
         return facts
 
     # --- releases and inputs ---------------------------------------------------

@@ -22,6 +22,7 @@ SYMBOL_KINDS = ("function", "enum", "macro", "typedef", "struct", "functype", "v
 # <api name='libvirt-qemu'> -> module 'qemu'; the main library is 'libvirt'.
 _MODULE_PREFIX = "libvirt-"
 _IDENTIFIER = re.compile(r"\bvir[A-Z]\w*")
+_IDENTIFIER_OR_CONSTANT = re.compile(r"\bvir[A-Z]\w*|\bVIR_[A-Z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Symbol:
     value: str | None = None
     has_flags: bool = False
     flags_refs: tuple[str, ...] = ()
+    int_args: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a function's int arguments but flags: (name, identifiers its info names)
+    info_refs: tuple[str, ...] = ()  # identifiers an enum typedef's info names (the register function of an event-ID enum)
 
 
 @dataclass
@@ -179,6 +182,19 @@ def _symbol(path: Path, el, module: str) -> Symbol:
         value=_value(el, kind),
         has_flags=flags_arg is not None,
         flags_refs=_identifiers(flags_arg.get("info", "")) if flags_arg is not None else (),
+        int_args=_int_args(el) if kind == "function" else (),
+        info_refs=_identifiers(el.findtext("info") or "") if kind == "typedef" and el.get("type") == "enum" else (),
+    )
+
+
+_INT_TYPES = frozenset({"int", "unsigned int"})
+
+
+def _int_args(el) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (arg.get("name"), tuple(dict.fromkeys(_IDENTIFIER_OR_CONSTANT.findall(arg.get("info", "")))))
+        for arg in el.iterfind("arg")
+        if arg.get("type") in _INT_TYPES and arg.get("name") not in ("flags", None)
     )
 
 

@@ -68,12 +68,31 @@ class CSources:
         newlines = [match.start() for match in _NEWLINE.finditer(code)]
         for name, params, body_start, body_end in _top_level_functions(code):
             line = bisect.bisect(newlines, body_start) + 1
-            self._functions.setdefault(name, _Function(path, params, code[body_start:body_end], line))
+            self._functions.setdefault(name, _Function(path, params, code[body_start:body_end], line, body_start))
 
     def body(self, function: str) -> str | None:
         """The body of a function defined in these sources (comments and strings blanked), or None."""
         found = self._functions.get(function)
         return found.body if found else None
+
+    def text(self, function: str) -> str | None:
+        """The body of a function as written (comments and strings kept; same offsets as body()), or None."""
+        found = self._functions.get(function)
+        return self._texts[found.path][found.start:found.start + len(found.body)] if found else None
+
+    def parameters(self, function: str) -> str | None:
+        """The parameter list of a function defined in these sources, or None."""
+        found = self._functions.get(function)
+        return found.params if found else None
+
+    def macro(self, name: str) -> str | None:
+        """The replacement text of an object-like #define in these sources, or None."""
+        return self._macros.get(name)
+
+    def location(self, function: str, offset: int) -> str:
+        """'file.c:LINE' of the character at offset in the function's body."""
+        found = self._functions[function]
+        return f"{PurePosixPath(found.path).name}:{found.body_line + found.body.count(chr(10), 0, offset)}"
 
     def check(self, function: str, max_depth: int = 3) -> FlagCheck:
         """The flags `function` accepts, following `flags` into callees up to max_depth calls deep."""

@@ -18,8 +18,15 @@ from kbgen.parse.drivertable import (
     parse_driver_fields,
     parse_driver_tables,
 )
-from kbgen.parse.protocol import PROTOCOL_FILES, Procedure, called_procedures, parse_protocol
+from kbgen.parse.enumchecks import EnumCheck, enum_checks
+from kbgen.parse.protocol import (
+    PROTOCOL_FILES,
+    Procedure,
+    called_procedures,
+    parse_protocol,
+)
 from kbgen.parse.symsfile import SYMS_FILES, SymsSection, parse_syms
+from kbgen.parse.typedparams import ParamCheck, param_check, takes_typed_parameters
 
 # Helpers that many drivers hand their flags to (virDomainObjGetMetadata, virHostCPUGetStats, ...).
 SHARED_DIRS = ("src/conf", "src/util", "src/hypervisor")
@@ -36,6 +43,8 @@ class TreeFacts:
     entries: list[TableEntry] = field(default_factory=list)
     checks: dict[tuple[str, str], FlagCheck] = field(default_factory=dict)  # (api, driver) -> check
     calls: dict[str, list[str]] = field(default_factory=dict)  # procedure name -> APIs whose remote implementation calls it
+    params: dict[tuple[str, str], ParamCheck] = field(default_factory=dict)  # (api, driver) -> typed parameters it validates
+    enums: dict[tuple[str, str], list[EnumCheck]] = field(default_factory=dict)  # (api, driver) -> int arguments it compares
 
     def implementations(self):
         """(api, entry) for every table entry that implements a known API, backends included."""
@@ -70,7 +79,9 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
     for path in sorted((root / "src").rglob("*.c")):
         if path.is_file() and may_hold_tables(text := _read(path)):
             facts.entries += parse_driver_tables(text, str(path), set(groups))
-    facts.checks = _flag_checks(facts, root, flag_apis)
+    sources = _DriverSources(root)
+    facts.checks = _flag_checks(facts, sources, flag_apis)
+    facts.params, facts.enums = _argument_checks(facts, sources)
     facts.calls = _remote_calls(facts, root)
     return facts
 
@@ -86,19 +97,44 @@ def _remote_calls(facts: TreeFacts, root: Path) -> dict[str, list[str]]:
     return {procedure: sorted(apis) for procedure, apis in sorted(calls.items())}
 
 
-def _flag_checks(facts: TreeFacts, root: Path, flag_apis: set[str]) -> dict[tuple[str, str], FlagCheck]:
-    shared = None
-    sources: dict[Path, CSources] = {}
-    checks = {}
-    for api, entry in facts.primary():
-        if api not in flag_apis or entry.driver == "remote" or not entry.function or entry.removed:
-            continue
-        shared = shared or CSources(_c_files(*(root / d for d in SHARED_DIRS)))
+class _DriverSources:
+    """The C sources of each driver directory with the shared helpers behind them, indexed on first use."""
+
+    def __init__(self, root: Path):
+        self._root = root
+        self._shared: CSources | None = None
+        self._by_directory: dict[Path, CSources] = {}
+
+    def of(self, entry: TableEntry) -> CSources:
+        self._shared = self._shared or CSources(_c_files(*(self._root / d for d in SHARED_DIRS)))
         directory = Path(entry.path).parent
-        if directory not in sources:
-            sources[directory] = CSources(_c_files(directory), shared)
-        checks[(api, entry.driver)] = sources[directory].check(entry.function)
-    return checks
+        if directory not in self._by_directory:
+            self._by_directory[directory] = CSources(_c_files(directory), self._shared)
+        return self._by_directory[directory]
+
+
+def _analysed(facts: TreeFacts):
+    """(api, entry) for every current, non-remote implementation with a function."""
+    for api, entry in facts.primary():
+        if entry.driver != "remote" and entry.function and not entry.removed:
+            yield api, entry
+
+
+def _flag_checks(facts: TreeFacts, sources: _DriverSources, flag_apis: set[str]) -> dict[tuple[str, str], FlagCheck]:
+    return {(api, entry.driver): sources.of(entry).check(entry.function) for api, entry in _analysed(facts) if api in flag_apis}
+
+
+def _argument_checks(facts: TreeFacts, sources: _DriverSources):
+    """Typed parameters of every setter implementation (getters such as virDomainGetCPUStats fill params instead),
+    and the int arguments each implementation compares."""
+    params, enums = {}, {}
+    for api, entry in _analysed(facts):
+        c = sources.of(entry)
+        if "Get" not in api and takes_typed_parameters(c, entry.function):
+            params[(api, entry.driver)] = param_check(c, entry.function)
+        if found := enum_checks(c, entry.function):
+            enums[(api, entry.driver)] = found
+    return params, enums
 
 
 def _c_files(*directories: Path) -> dict[str, str]:
@@ -124,6 +160,8 @@ def facts_to_data(facts: TreeFacts) -> dict:
         "entries": [asdict(e) for e in facts.entries],
         "checks": [[api, driver, asdict(check)] for (api, driver), check in facts.checks.items()],
         "calls": facts.calls,
+        "params": [[api, driver, asdict(check)] for (api, driver), check in facts.params.items()],
+        "enums": [[api, driver, [asdict(c) for c in checks]] for (api, driver), checks in facts.enums.items()],
     }
 
 
@@ -137,9 +175,20 @@ def facts_from_data(data: dict) -> TreeFacts:
         entries=[TableEntry(**e) for e in data["entries"]],
         checks={(api, driver): _check(c) for api, driver, c in data["checks"]},
         calls={procedure: list(apis) for procedure, apis in data["calls"].items()},
+        params={(api, driver): _param_check(c) for api, driver, c in data["params"]},
+        enums={(api, driver): [_enum_check(c) for c in checks] for api, driver, checks in data["enums"]},
     )
 
 
 def _check(c: dict) -> FlagCheck:
     flags = tuple(c["flags"]) if c["flags"] is not None else None
     return FlagCheck(function=c["function"], flags=flags, via=tuple(c["via"]), reason=c["reason"])
+
+
+def _param_check(c: dict) -> ParamCheck:
+    params = tuple(c["params"]) if c["params"] is not None else None
+    return ParamCheck(function=c["function"], params=params, via=tuple(c["via"]), reason=c["reason"])
+
+
+def _enum_check(c: dict) -> EnumCheck:
+    return EnumCheck(function=c["function"], argument=c["argument"], values=tuple(c["values"]), via=tuple(c["via"]), where=c["where"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from kbgen.render import argtext
 from kbgen.render.bounds import bound_text, date_suffix, dated_text, since_text
 
 SOURCE_LABELS = {
@@ -54,9 +55,12 @@ def since(answer: dict, s: Style) -> list[str]:
     if answer["kind"] == "enum":
         lines.append(_field("type", f"{answer['enum_type']} = {_enum_value(answer)}"))
         taken = ", ".join(f"{f['name']} ({bound_text(f['since'])})" for f in answer.get("taken_by", []))
-        lines.append(_field("taken by", taken or "no function names this type in its flags argument"))
+        if taken or not answer.get("taken_as_argument"):
+            lines.append(_field("taken by", taken or "no function names this type in its flags argument"))
+        lines += argtext.enum_lines(answer)
     elif answer["kind"] == "macro" and answer.get("macro_value"):
         lines.append(_field("value", f'"{answer["macro_value"]}"'))
+        lines += argtext.macro_lines(answer)
     if answer["kind"] == "internal":
         lines.append(_field("note", "internal driver entry point listed in hvsupport.html, not a public API"))
     if answer.get("procedures"):
@@ -67,6 +71,7 @@ def since(answer: dict, s: Style) -> list[str]:
         lines += _flags(flag_type, s)
     if answer.get("flags_by_driver"):
         lines += _flags_by_driver(answer["flags_by_driver"], _flag_prefix(answer))
+    lines += argtext.function_lines(answer, width())
     for verdict in answer.get("driver_acceptance", []):
         lines.append(_field("accepted", _acceptance(verdict)))
     lines.append(_field("source", _source(answer), s.dim))

@@ -28,6 +28,9 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         [("kind",), ("since_key",), ("enum_type",), ("module",)],
     ),
     "flag_links": ({"function": str, "enum_type": str}, ("function", "enum_type"), [("enum_type",)]),
+    "argument_links": (
+        {"function": str, "argument": str, "enum_type": str, "role": str}, ("function", "argument"), [("enum_type",)],
+    ),
     "driver_support": (
         {
             "api": str, "driver": str, "driver_group": str, "since": str, "since_key": int, "since_exact": bool,
@@ -64,18 +67,44 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         ("module", "symbol"),
         [("section",)],
     ),
-    "implementations": ({"function": str, "driver": str, "backend": str, "api": str, "origin": str}, ("function", "api"), [("api",)]),
+    "implementations": (
+        {"function": str, "driver": str, "backend": str, "api": str, "first_tree": str, "last_tree": str, "last_key": int, "origin": str},
+        ("function", "api"),
+        [("api",)],
+    ),
     "flag_checks": (
-        {"api": str, "driver": str, "release": str, "function": str, "known": bool, "flags": str, "via": str, "reason": str},
+        {"api": str, "driver": str, "release": str, "function": str, "known": bool, "flags": str, "via": str, "performer": str,
+         "reason": str},
         ("api", "driver", "release"),
         [],
     ),
     "driver_flags": (
         {
-            "api": str, "driver": str, "flag": str, "lower": str, "after": str, "upper": str, "upper_key": int,
+            "api": str, "driver": str, "bit": int, "names": str, "lower": str, "after": str, "upper": str, "upper_key": int,
             "exact": bool, "origin": str,
         },
-        ("api", "driver", "flag"),
-        [("flag",)],
+        ("api", "driver", "bit"),
+        [("bit",)],
+    ),
+    "param_checks": (
+        {"api": str, "driver": str, "release": str, "function": str, "known": bool, "params": str, "via": str, "reason": str},
+        ("api", "driver", "release"),
+        [],
+    ),
+    "driver_params": (
+        {
+            "api": str, "driver": str, "param": str, "lower": str, "after": str, "upper": str, "upper_key": int,
+            "exact": bool, "origin": str,
+        },
+        ("api", "driver", "param"),
+        [("param",)],
+    ),
+    "enum_checks": (
+        {
+            "api": str, "driver": str, "argument": str, "release": str, "function": str, "known": bool, "values": str,
+            "via": str, "reason": str,
+        },
+        ("api", "driver", "argument", "release"),
+        [],
     ),
 }
