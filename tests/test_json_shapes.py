@@ -36,11 +36,12 @@ KB_RUNS = [
      "VIR_DOMAIN_OLD_ONLY", "nope"],
     ["since", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "virDomainUndefineFlags"],
     ["show", "VIR_DOMAIN_UNDEFINE_NVRAM"], ["show", "virDomainPMSuspendForDuration"], ["show", "nope"],
-    ["search", "undefine"], ["diff", "5.0.0", "12.8.0"],
+    ["search", "undefine"], ["diff", "5.0.0", "12.8.0"], ["diff", "v0.9.99", "99.0.0-1"],
     ["drivers"], ["drivers", "qemu"], ["drivers", "qemuu"],
     ["conflicts"], ["proc", "261"], ["proc", "107"], ["proc", "9999"], ["explain", EXPLAINED],
     ["check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration", "VIR_DOMAIN_TUNABLE_CPU_VCPUPIN", "nope"],
     ["check", "--server", "9.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM", "VIR_DOMAIN_UNDEFINE_KEEP_TPM"],
+    ["check", "--server", "12008000", "virDomainUndefineFlags"],
 ]
 SITE_DB_RUNS = [  # the hand-written knowledge base has constants defined as other constants
     ["since", "virDomainSetVcpusFlags", "VIR_DOMAIN_VCPU_LIVE"],
@@ -196,8 +197,8 @@ def test_a_field_name_has_one_type_in_every_command(checked):
 def test_a_bound_is_an_object_and_an_enum_value_an_integer(outputs):
     since = dict(outputs)["since virDomainUndefineFlags"]["results"]
     function, constant = since[0], since[1]
-    assert function["flags_by_driver"][0]["flags"][0]["since"] == {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False}
-    assert (constant["value"], constant["since"]) == (64, {"version": "8.9.0", "exact": True})
-    assert since[4]["since"] == {"lower": None, "after": None, "upper": "7.0.0", "exact": False}
+    assert function["flags_by_driver"][0]["flags"][0]["since"] == {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False, "span": 8}
+    assert (constant["value"], constant["since"]) == (64, {"version": "8.9.0", "exact": True, "date": "2022-11-01"})
+    assert since[4]["since"] == {"lower": None, "after": None, "upper": "7.0.0", "exact": False, "span": None}
     alias = dict(outputs)["since virDomainSetVcpusFlags"]["results"][1]
     assert (alias["value"], alias["alias_of"]) == (1, "VIR_DOMAIN_AFFECT_LIVE")
