@@ -47,7 +47,7 @@ def test_all_four_releases_are_ingested(real):
 
 def test_undefine_flags(real, capsys):
     answer = since(real[0], capsys, "virDomainUndefineFlags")
-    assert answer["since"] == {"version": "0.9.4", "exact": True}
+    assert answer["since"] == {"version": "0.9.4", "exact": True, "date": "2011-08-03"}
     drivers = {d["driver"]: d["since"]["version"] for d in answer["drivers"]}
     assert {k: drivers[k] for k in ("qemu", "vz", "bhyve", "hyperv", "ch")} == {
         "qemu": "0.9.4", "vz": "1.2.10", "bhyve": "5.6.0", "hyperv": "7.1.0", "ch": "7.5.0"}
@@ -61,7 +61,7 @@ def test_keep_tpm(real, capsys):
 
 
 def test_pm_suspend_for_duration(real, capsys):
-    assert since(real[0], capsys, "virDomainPMSuspendForDuration")["since"] == {"version": "0.9.10", "exact": True}
+    assert since(real[0], capsys, "virDomainPMSuspendForDuration")["since"] == {"version": "0.9.10", "exact": True, "date": "2012-02-13"}
 
 
 def test_domain_xml_from_native_was_dropped_by_qemu(real, capsys):
@@ -140,7 +140,7 @@ def test_qemu_accepts_all_seven_undefine_flags_in_11_3_0(real):
 def test_the_version_mismatch_scenario(real, capsys):
     assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration"]) == 3
     result = json.loads(capsys.readouterr().out)["results"][0]
-    assert (result["works"], result["error"], result["works_from"]) == (False, "unknown procedure: 261", {"version": "0.9.10", "exact": True})
+    assert (result["works"], result["error"], result["works_from"]) == (False, "unknown procedure: 261", {"version": "0.9.10", "exact": True, "date": "2012-02-13"})
 
 
 def test_flag_masks_are_determined_for_most_driver_pairs(real):
@@ -167,14 +167,14 @@ def answer(real, capsys, *args: str):
 
 
 @pytest.mark.parametrize("number, protocol, api, since", [
-    (282, "remote", "virStoragePoolListAllVolumes", {"version": "0.10.2", "exact": True}),
-    (297, "remote", "virNodeDeviceLookupSCSIHostByWWN", {"version": "1.0.3", "exact": True}),
-    (126, "remote", "virConnectNumOfInterfaces", {"version": "0.6.4", "exact": True}),
-    (10, "remote", "virDomainCreateXML", {"version": "0.3.0", "exact": True}),
-    (316, "remote", "virConnectDomainEventRegisterAny", {"lower": "1.2.1", "after": None, "upper": "1.2.3", "exact": False}),
-    (317, "remote", "virConnectDomainEventDeregisterAny", {"lower": "1.2.1", "after": None, "upper": "1.2.3", "exact": False}),
-    (18, "admin", "virAdmServerUpdateTlsFiles", {"lower": "3.0.0", "after": None, "upper": "7.0.0", "exact": False}),
-    (3, "qemu", "virDomainQemuAgentCommand", {"version": "0.10.0", "exact": True}),
+    (282, "remote", "virStoragePoolListAllVolumes", {"version": "0.10.2", "exact": True, "date": "2012-09-24"}),
+    (297, "remote", "virNodeDeviceLookupSCSIHostByWWN", {"version": "1.0.3", "exact": True, "date": "2013-03-05"}),
+    (126, "remote", "virConnectNumOfInterfaces", {"version": "0.6.4", "exact": True, "date": "2009-05-29"}),
+    (10, "remote", "virDomainCreateXML", {"version": "0.3.0", "exact": True, "date": "2007-07-09"}),
+    (316, "remote", "virConnectDomainEventRegisterAny", {"lower": "1.2.1", "after": None, "upper": "1.2.3", "exact": False, "span": 3}),
+    (317, "remote", "virConnectDomainEventDeregisterAny", {"lower": "1.2.1", "after": None, "upper": "1.2.3", "exact": False, "span": 3}),
+    (18, "admin", "virAdmServerUpdateTlsFiles", {"lower": "3.0.0", "after": None, "upper": "7.0.0", "exact": False, "span": 45}),
+    (3, "qemu", "virDomainQemuAgentCommand", {"version": "0.10.0", "exact": True, "date": "2012-08-29"}),
 ])
 def test_procedures_are_dated_by_evidence(real, capsys, number, protocol, api, since):
     found = answer(real, capsys, "proc", str(number), "--protocol", protocol)
@@ -199,13 +199,13 @@ def test_every_release_of_news_html_is_dated(real):
 def test_vbox_network_and_storage_tables_count(real, capsys):
     found = answer(real, capsys, "check", "--server", "11.3.0", "--driver", "vbox", "virNetworkCreate", "virStorageVolCreateXML")
     assert [(r["works"], r["works_from"]) for r in found["results"]] == [
-        (True, {"version": "0.6.4", "exact": True}), (True, {"version": "0.7.1", "exact": True})]
+        (True, {"version": "0.6.4", "exact": True, "date": "2009-05-29"}), (True, {"version": "0.7.1", "exact": True, "date": "2009-09-15"})]
 
 
 def test_the_interface_driver_has_two_backends(real, capsys):
     found = answer(real, capsys, "since", "virConnectNumOfInterfaces", "--driver", "interface")
     interface = found["results"][0]["drivers"][0]
-    assert interface["since"] == {"version": "0.7.0", "exact": True}
+    assert interface["since"] == {"version": "0.7.0", "exact": True, "date": "2009-08-05"}
     assert [(b["backend"], b["since"]["version"]) for b in interface["backends"]] == [("netcf", "0.7.0"), ("udev", "1.0.0")]
     netcf_only = answer(real, capsys, "since", "virInterfaceChangeBegin", "--driver", "interface")["results"][0]["drivers"]
     assert [(d["driver"], d["since"]["version"]) for d in netcf_only] == [("interface", "0.9.2")]
@@ -213,7 +213,7 @@ def test_the_interface_driver_has_two_backends(real, capsys):
 
 def test_a_tbd_entry_is_implemented_with_its_version_unstated(real, capsys):
     bhyve = answer(real, capsys, "since", "virDomainReboot", "--driver", "bhyve")["results"][0]["drivers"]
-    assert bhyve[0]["since"] == {"lower": None, "after": None, "upper": "7.0.0", "exact": False}
+    assert bhyve[0]["since"] == {"lower": None, "after": None, "upper": "7.0.0", "exact": False, "span": None}
 
 
 @pytest.mark.parametrize("driver", ["QEMU", "Qemu"])
@@ -245,7 +245,7 @@ def test_group_name_typed_parameter_by_driver(real, capsys):
     assert [t["name"] for t in answer["taken_by_params"]] == ["virDomainSetBlockIoTune", "virDomainSetThrottleGroup"]
     verdicts = {v["function"]: (v["status"], {k: v["since"][k] for k in ("lower", "after", "upper", "exact")})
                 for v in answer["param_acceptance"]}
-    assert verdicts["virDomainSetBlockIoTune"] == ("accepted", {"lower": "3.0.0", "after": None, "upper": "7.0.0", "exact": False})
+    assert verdicts["virDomainSetBlockIoTune"] == ("accepted", {"lower": "3.0.0", "after": None, "upper": "7.0.0", "exact": False, "span": 45})
     everyone = since_for(real[0], capsys, "VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME")
     assert {(v["driver"], v["function"]) for v in everyone["param_acceptance"]} == {
         ("qemu", "virDomainSetBlockIoTune"), ("test", "virDomainSetBlockIoTune"), ("qemu", "virDomainSetThrottleGroup")}
@@ -291,3 +291,46 @@ def test_interface_address_sources_by_driver(real, capsys):
     values = {d["driver"]: d["accepted_values"] for d in answer["validated_arguments"][0]["drivers"]}
     assert values["esx"] == ["VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT"]
     assert values["test"] is None  # validated at run time, values not determined
+
+
+# --- every release, dated ---------------------------------------------------------------------------
+
+
+def test_since_shows_the_date_of_the_release(real, capsys):
+    assert kb_main(["--db", str(real[0]), "since", "virDomainUndefineFlags"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("added in 0.9.4, 2011-08-03")
+
+
+@pytest.mark.parametrize("server", ["9.0.0-4+deb12u2", "9.0.0-10.el9_2", "v9.0.0", "9000000"])
+def test_server_versions_as_users_paste_them(real, capsys, server):
+    result = answer(real, capsys, "check", "--server", server, "--driver", "qemu", "virDomainUndefineFlags")["results"][0]
+    assert (result["server"], result["works"]) == ("9.0.0", True)
+    assert {k: result["server_release"][k] for k in ("given", "date", "status")} == {"given": server, "date": "2023-01-16", "status": "released"}
+
+
+def test_a_libvir_version_number_names_its_release(real, capsys):
+    result = answer(real, capsys, "check", "--server", "10006000", "virDomainPMSuspendForDuration")["results"][0]
+    assert (result["server"], result["server_release"]["date"], result["works"]) == ("10.6.0", "2024-08-05", True)
+
+
+@pytest.mark.parametrize(("server", "warning"), [
+    ("0.9.99", "0.9.99 was never released (the known releases around it are 0.9.13 and 0.10.0)"),
+    ("99.0.0", "99.0.0 lies past the newest known release, 12.8.0"),
+])
+def test_a_release_outside_the_knowledge_base_is_answered_with_a_warning(real, capsys, server, warning):
+    assert kb_main(["--db", str(real[0]), "check", "--server", server, "--driver", "qemu", "virDomainPMSuspendForDuration"]) == 0
+    out, err = capsys.readouterr()
+    assert "works" in out and warning in err and "the answer is outside the knowledge base" in err
+
+
+def test_diff_between_two_releases_that_were_not_ingested(real, capsys):
+    found = answer(real, capsys, "diff", "0.9.9", "0.9.11")
+    assert found["window"] == [{"version": "0.9.10", "date": "2012-02-13"}, {"version": "0.9.11", "date": "2012-04-03"}]
+    assert "virDomainPMSuspendForDuration" in found["added"]["function"]["libvirt"] and found["counts"]["function"] == 10
+    qemu = {c["api"]: (c["version"], c["date"]) for c in found["drivers_gained"]["qemu"]}
+    assert qemu["virDomainPMSuspendForDuration"] == ("0.9.11", "2012-04-03")
+
+
+def test_a_bound_is_counted_in_releases(real, capsys):
+    assert kb_main(["--db", str(real[0]), "since", "virDomainUndefineFlags", "--driver", "qemu"]) == 0
+    assert "between 0.9.4 and 7.0.0 (104 releases)" in capsys.readouterr().out
