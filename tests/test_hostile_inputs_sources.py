@@ -292,7 +292,7 @@ def test_a_tarball_unpacking_past_a_cap_is_refused_and_leaves_nothing(tmp_path, 
     extra = {"libvirt-1.0.0/src/huge.c": bytes(2 * MB)} if member_mib == 1 else {
         f"libvirt-1.0.0/src/z{i}.c": bytes(MB) for i in range(5)}
     tarball = write(tmp_path / "libvirt_12.8.0.orig.tar.xz", tree_tarball(TREE, extra=extra))
-    tree_bytes = sum(p.stat().st_size for p in (TREE / "src").rglob("*") if p.is_file())
+    tree_bytes = sum(p.stat().st_size for d in ("src", "tools") for p in (TREE / d).rglob("*") if p.is_file())
     refused(*build(tmp_path, f"12.8.0={NEW}", f"12.8.0={tarball}"),
             f"{tarball}: " + message.format(total=tree_bytes + 3 * MB))
     assert files_under(tmp_path / "cache" / "trees") == []
@@ -443,7 +443,7 @@ def test_two_builds_sharing_a_cold_cache_both_succeed(tmp_path):
             p.stdout.close()
             p.stderr.close()
         assert results == [(0, ""), (0, "")]
-        assert [p.name for p in (cache / "trees").iterdir()] == [sha256(tarball.read_bytes())]
+        assert [p.name for p in (cache / "trees").iterdir()] == [f"{sha256(tarball.read_bytes())}-{sourcetree_inputs.TREE_KEY}"]
         [extracted] = (cache / "extracted").iterdir()
         assert extracted.name.startswith(sha256(deb.read_bytes()))
 

@@ -26,7 +26,7 @@ def test_tarball_keeps_only_the_sources_the_analysis_reads(tmp_path):
     ])
     tree = unpack_tarball(tarball, tmp_path / "tree")
     files = sorted(str(p.relative_to(tree)) for p in tree.rglob("*") if p.is_file())
-    assert "src/libvirt_public.syms" in files and "src/fake/fake_driver.c" in files
+    assert "src/libvirt_public.syms" in files and "src/fake/fake_driver.c" in files and "tools/virsh-fake.c" in files
     assert not any("README" in f or "escape" in f or "evil" in f for f in files)
     assert not (tmp_path.parent / "etc").exists() and not (tmp_path / "escape.c").exists()
 
@@ -85,7 +85,7 @@ def test_a_walk_over_every_tag_makes_flag_versions_exact(clone, tmp_path):
     releases = merge_releases(fixture_releases(trees=False), releases_from_git(clone))
     assert [r.version for r in releases] == [OLD, NEW, "7.0.1"]
     tables = build_tables(releases, local_resolver(tmp_path / "cache"))
-    flags = {r["flag"]: r for r in tables["driver_flags"]}
+    flags = {name: r for r in tables["driver_flags"] for name in r["names"].split()}
     nvram = flags["VIR_DOMAIN_UNDEFINE_NVRAM"]
     assert (nvram["upper"], nvram["exact"], nvram["lower"], nvram["after"]) == ("7.0.1", True, "7.0.1", None)
     assert flags["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"]["exact"] is False  # the oldest tag: nothing before it to compare
@@ -96,7 +96,7 @@ def test_single_tags_named_in_a_manifest_are_not_a_walk(clone, tmp_path):
 
     tags = [Release("7.0.0", (Source("git", f"{clone}#v7.0.0"),)), Release("7.0.1", (Source("git", f"{clone}#v7.0.1"),))]
     tables = build_tables(merge_releases(fixture_releases(trees=False), tags), local_resolver(tmp_path / "cache"))
-    nvram = next(r for r in tables["driver_flags"] if r["flag"] == "VIR_DOMAIN_UNDEFINE_NVRAM")
+    nvram = next(r for r in tables["driver_flags"] if "VIR_DOMAIN_UNDEFINE_NVRAM" in r["names"].split())
     assert (nvram["exact"], nvram["after"], nvram["upper"]) == (False, "7.0.0", "7.0.1")
 
 

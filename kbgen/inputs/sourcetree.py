@@ -1,7 +1,8 @@
 """libvirt source trees: the files the analysis reads, unpacked from a release
 tarball or read from a tag of a git clone (no checkout), into the cache.
 
-Only `src/**/*.{c,h,x,syms}` is kept (about 23 MB for 11.3.0); nothing else of
+Only `src/**/*.{c,h,x,syms}` and `tools/**/*.{c,h}` (virsh) are kept (about 25 MB
+for 11.3.0); nothing else of
 the archive is written anywhere, and members with absolute or `..` paths, links
 and devices are skipped. A tree may hold at most MAX_TREE_BYTES, a file at most
 MAX_MEMBER_BYTES, and kbgen decompresses at most MAX_TARBALL_BYTES of a tarball:
@@ -14,6 +15,7 @@ filter driver, `export-subst` or other attribute the clone configures runs.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import tarfile
@@ -33,7 +35,10 @@ MAX_TREE_BYTES = 512 * 1024 * 1024
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TARBALL_BYTES = 1024 * 1024 * 1024
 CHUNK_SIZE = 1 << 20
-_WANTED = re.compile(r"src/.+\.(c|h|x|syms)")
+_WANTED = re.compile(r"src/.+\.(c|h|x|syms)|tools/.+\.[ch]")
+_WANTED_DIRS = ("src", "tools")
+# Names the kept set: a tree unpacked when fewer members were kept is not trusted as complete.
+TREE_KEY = hashlib.sha256(_WANTED.pattern.encode()).hexdigest()[:8]
 _TAG = re.compile(r"v([0-9]+\.[0-9]+\.[0-9]+)")
 _LS_TREE_ENTRY = re.compile(r"(100644|100755) blob ([0-9a-f]+) +([0-9]+)\t(.+)", re.DOTALL)  # no links, no submodules
 # Nothing a clone's configuration names may fetch from anywhere (a partial clone's lazy fetch).
@@ -179,7 +184,7 @@ def _wanted_blobs(repo: Path, commit: str, origin: str) -> list[tuple[str, str]]
     """(object id, path in the tree) of each wanted regular file of commit, its size checked against the limits."""
     budget = _Budget(origin)
     blobs = []
-    for record in _git(repo, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", "src").split("\0"):
+    for record in _git(repo, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", *_WANTED_DIRS).split("\0"):
         entry = _LS_TREE_ENTRY.fullmatch(record)
         relative = tree_member(entry[4], strip_top=False) if entry else None
         if relative is not None:
