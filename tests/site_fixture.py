@@ -89,6 +89,12 @@ SYMBOLS = [
     symbol("VIR_DOMAIN_VCPU_MAXIMUM", "enum", "0.8.5", enum_type="virDomainVcpuFlags", value="4"),
     symbol("VIR_DOMAIN_AFFECT_CURRENT", "enum", "0.9.2", enum_type="virDomainModificationImpact", value="0"),
     symbol("VIR_DOMAIN_AFFECT_LIVE", "enum", "0.9.2", enum_type="virDomainModificationImpact", value="1"),
+    symbol("virDomainSetSchedulerParameters", "function", "0.2.0"),
+    symbol("VIR_DOMAIN_SCHEDULER_FUTURE", "macro", "12.2.0", value="future", first="11.3.0"),
+    symbol("virConnectDomainEventRegisterAny", "function", "0.8.0"),
+    symbol("VIR_DOMAIN_EVENT_ID_REBOOT", "enum", "0.8.0", enum_type="virDomainEventID", value="1"),
+    symbol("VIR_NODE_SUSPEND_TARGET_MEM", "enum", "0.9.8", enum_type="virNodeSuspendTarget", value="0", file="libvirt-host"),
+    symbol("VIR_NODE_SUSPEND_TARGET_DISK", "enum", "0.9.8", enum_type="virNodeSuspendTarget", value="1", file="libvirt-host"),
     *(symbol(name, "function", "1.0.0", file="libvirt-host") for name in CASE_NAMES),
     *(symbol(name, "macro", "1.0.0", file="libvirt-host") for name in (LONG_NAME, WIDE_NAME, *RESERVED_NAMES)),
 ]
@@ -174,17 +180,48 @@ FLAG_CHECKS = [
                "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA VIR_DOMAIN_UNDEFINE_KEEP_TPM"),
     flag_check("virDomainUndefineFlags", "test", "11.3.0", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"),
     flag_check("virDomainUndefineFlags", "lxc", "11.3.0", None),
-    flag_check("virDomainSetVcpusFlags", "qemu", "11.3.0", "VIR_DOMAIN_AFFECT_LIVE VIR_DOMAIN_VCPU_MAXIMUM"),
+    flag_check("virDomainSetVcpusFlags", "qemu", "11.3.0", "VIR_DOMAIN_AFFECT_LIVE VIR_DOMAIN_VCPU_MAXIMUM", via="qemuDomainSetVcpusInternal"),
     flag_check("virDomainPMSuspendForDuration", "qemu", "11.3.0", ""),
 ]
 
 DRIVER_FLAGS = [
-    driver_flag("virDomainUndefineFlags", "qemu", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "7.0.0", lower="0.9.4"),
-    driver_flag("virDomainUndefineFlags", "qemu", "VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "11.3.0", lower="0.9.5", after="7.0.0"),
-    driver_flag("virDomainUndefineFlags", "qemu", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "9.0.0", lower="8.9.0", after="7.0.0", exact=True),
-    driver_flag("virDomainUndefineFlags", "test", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "11.3.0", lower="0.9.4"),
-    driver_flag("virDomainSetVcpusFlags", "qemu", "VIR_DOMAIN_AFFECT_LIVE", "7.0.0", lower="0.9.2"),
-    driver_flag("virDomainSetVcpusFlags", "qemu", "VIR_DOMAIN_VCPU_MAXIMUM", "7.0.0", lower="0.8.5"),
+    driver_flag("virDomainUndefineFlags", "qemu", 1, "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "7.0.0", lower="0.9.4"),
+    driver_flag("virDomainUndefineFlags", "qemu", 2, "VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "11.3.0", lower="0.9.5", after="7.0.0"),
+    driver_flag("virDomainUndefineFlags", "qemu", 64, "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "9.0.0", lower="8.9.0", after="7.0.0", exact=True),
+    driver_flag("virDomainUndefineFlags", "test", 1, "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "11.3.0", lower="0.9.4"),
+    driver_flag("virDomainSetVcpusFlags", "qemu", 1, "VIR_DOMAIN_AFFECT_LIVE", "7.0.0", lower="0.9.2"),
+    driver_flag("virDomainSetVcpusFlags", "qemu", 4, "VIR_DOMAIN_VCPU_MAXIMUM", "7.0.0", lower="0.8.5"),
+]
+
+ARGUMENT_LINKS = [
+    {"function": "virConnectDomainEventRegisterAny", "argument": "eventID", "enum_type": "virDomainEventID", "role": "event-id"},
+    {"function": "virDomainPMSuspendForDuration", "argument": "target", "enum_type": "virNodeSuspendTarget", "role": "validated"},
+]
+
+
+def param_check(api: str, driver: str, release: str, params: str | None, via: str = "") -> dict:
+    return {"api": api, "driver": driver, "release": release, "function": f"{driver}{api[3:]}", "known": params is not None,
+            "params": params or "", "via": via, "reason": f"virTypedParamsValidate in {driver}_driver.c:10" if params is not None
+            else "no virTypedParamsValidate, and params is not passed to a function that calls it"}
+
+
+PARAM_CHECKS = [
+    param_check("virDomainSetSchedulerParameters", "qemu", "11.3.0", "VIR_DOMAIN_SCHEDULER_CPU_SHARES", via="qemuSetSchedulerParametersFlags"),
+    param_check("virDomainSetSchedulerParameters", "lxc", "11.3.0", None),
+]
+
+DRIVER_PARAMS = [
+    {"api": "virDomainSetSchedulerParameters", "driver": "qemu", "param": "VIR_DOMAIN_SCHEDULER_CPU_SHARES", "lower": "0.9.7",
+     "after": None, "upper": "7.0.0", "upper_key": version_key("7.0.0"), "exact": False, "origin": "7.0.0:libvirt_7.0.0.orig.tar.xz"},
+]
+
+ENUM_CHECKS = [
+    {"api": "virDomainPMSuspendForDuration", "driver": "qemu", "argument": "target", "release": "11.3.0",
+     "function": "qemuDomainPMSuspendForDuration", "known": True, "values": "VIR_NODE_SUSPEND_TARGET_MEM VIR_NODE_SUSPEND_TARGET_DISK",
+     "via": "", "reason": "qemu_driver.c:15942"},
+    {"api": "virDomainPMSuspendForDuration", "driver": "libxl", "argument": "target", "release": "11.3.0",
+     "function": "libxlDomainPMSuspendForDuration", "known": False, "values": "", "via": "",
+     "reason": "no plain comparison of target found within 3 calls"},
 ]
 
 SECTIONS = [
@@ -233,6 +270,10 @@ def site_tables() -> dict[str, list[dict]]:
         "implementations": IMPLEMENTATIONS,
         "flag_checks": FLAG_CHECKS,
         "driver_flags": DRIVER_FLAGS,
+        "argument_links": ARGUMENT_LINKS,
+        "param_checks": PARAM_CHECKS,
+        "driver_params": DRIVER_PARAMS,
+        "enum_checks": ENUM_CHECKS,
         "symbol_sections": [dict(row, origin=TREE_ORIGIN.format(release=RELEASES[-1])) for row in SECTIONS],
     }
 

@@ -46,6 +46,8 @@ KB_RUNS = [
 SITE_DB_RUNS = [  # the hand-written knowledge base has constants defined as other constants
     ["since", "virDomainSetVcpusFlags", "VIR_DOMAIN_VCPU_LIVE"],
     ["explain", "error: unsupported flags (0x104) in function qemuDomainSetVcpusFlags"],
+    ["since", "virDomainSetSchedulerParameters", "VIR_DOMAIN_SCHEDULER_CPU_SHARES", "VIR_DOMAIN_SCHEDULER_FUTURE"],
+    ["since", "virDomainPMSuspendForDuration", "VIR_NODE_SUSPEND_TARGET_DISK", "VIR_DOMAIN_EVENT_ID_REBOOT"],
 ]
 
 

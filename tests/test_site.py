@@ -214,6 +214,31 @@ def test_flags_by_driver_follows_flags_defined_as_other_flags(out):
     assert "VIR_DOMAIN_VCPU_CURRENT: value 0, accepted by every driver" in section(out, "symbol/virDomainSetVcpusFlags.html", "flags-by-driver")
 
 
+def test_flags_by_driver_has_a_row_per_bit_with_every_name_of_it(out):
+    html = (out / "symbol/virDomainSetVcpusFlags.html").read_text()
+    header = next(Page(h).text for h in re.findall(r'<tr><th scope="row">(.*?)</th>', html) if "LIVE" in h)
+    assert header.replace(" ", "").replace(",", ", ") == "0x1VIR_DOMAIN_VCPU_LIVE, VIR_DOMAIN_AFFECT_LIVE"
+
+
+def test_flags_by_driver_says_unknown_past_the_newest_analysed_tree_in_words(out):
+    cells = flag_cells((out / "symbol/virDomainUndefineFlags.html").read_text())
+    assert cells["VIR_DOMAIN_UNDEFINE_FUTURE", "qemu"] == ("past", "? unknown (newest analysed source: 11.3.0)")
+    assert cells["VIR_DOMAIN_UNDEFINE_FUTURE", "test"] == ("past", "? unknown (newest analysed source: 11.3.0)")
+    assert cells["VIR_DOMAIN_UNDEFINE_FUTURE", "lxc"] == ("unknown", "? unknown")
+
+
+def test_a_flag_newer_than_every_tree_says_its_acceptance_is_unknown(out):
+    text = section(out, "symbol/VIR_DOMAIN_UNDEFINE_FUTURE.html", "past-sources")
+    assert "Unknown (newest analysed source: 11.3.0)" in text
+    assert "past-sources" not in page(out, "symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html").ids
+
+
+def test_explain_data_knows_older_names_and_the_functions_performing_the_check(out):
+    implementations = json.loads((out / "explain-data.json").read_text())["implementations"]
+    assert implementations["qemuDomainUndefineFlagsOld"] == ["qemu", "virDomainUndefineFlags"]
+    assert implementations["qemuDomainSetVcpusInternal"] == ["qemu", "virDomainSetVcpusFlags"]
+
+
 def test_flags_by_driver_says_when_no_flag_is_accepted(out):
     assert "No flag is accepted: flags must be 0 for qemu." in section(out, "symbol/virDomainPMSuspendForDuration.html", "flags-by-driver")
 
@@ -474,3 +499,36 @@ def test_a_tbd_driver_entry_is_shown_as_a_bound(out):
     assert '<th scope="row"><a href="../driver/bhyve.html">bhyve</a></th>\n    <td>≤ 9.0.0 (first seen)</td>' in page
     matrix = (out / "matrix" / "hypervisor.html").read_text()
     assert 'title="in the bhyve driver\'s table without a version (TBD): implemented, ≤ 9.0.0 (first seen)">≤ 9.0.0 (first seen)</td>' in matrix
+
+
+def test_function_page_lists_typed_parameters_by_driver(out):
+    text = words(page(out, "symbol/virDomainSetSchedulerParameters.html").text)
+    assert "Typed parameters by driver" in text and "VIR_DOMAIN_SCHEDULER_CPU_SHARES between 0.9.7 and 7.0.0" in text
+    assert "unknown as of 11.3.0 (no virTypedParamsValidate" in text
+
+
+def test_macro_page_lists_the_functions_taking_it_and_the_drivers_accepting_it(out):
+    text = words(page(out, "symbol/VIR_DOMAIN_SCHEDULER_CPU_SHARES.html").text)
+    assert "virDomainSetSchedulerParameters, qemu: accepted between 0.9.7 and 7.0.0" in text
+    assert "virDomainSetSchedulerParameters, qemu: unknown (newest analysed source: 11.3.0)" in words(page(
+        out, "symbol/VIR_DOMAIN_SCHEDULER_FUTURE.html").text)
+
+
+def test_event_id_page_names_its_register_function(out):
+    text = words(page(out, "symbol/VIR_DOMAIN_EVENT_ID_REBOOT.html").text)
+    assert "virConnectDomainEventRegisterAny, argument eventID: the event to register for" in text
+
+
+def test_validated_values_by_driver_on_function_and_constant_pages(out):
+    text = words(page(out, "symbol/virDomainPMSuspendForDuration.html").text)
+    assert "qemu: VIR_NODE_SUSPEND_TARGET_MEM, VIR_NODE_SUSPEND_TARGET_DISK (as of 11.3.0)" in text
+    assert "libxl: validated at run time, values not determined" in text
+    assert "qemu (virDomainPMSuspendForDuration): accepted (as of 11.3.0)" in words(
+        page(out, "symbol/VIR_NODE_SUSPEND_TARGET_DISK.html").text)
+
+
+def words(text: str) -> str:
+    """Page text with the spaces that joining its parts puts before punctuation taken out."""
+    for mark in ",:)":
+        text = text.replace(f" {mark}", mark)
+    return text.replace("( ", "(")

@@ -67,7 +67,7 @@ def functions_taking_param(conn: sqlite3.Connection, param: str) -> list[dict]:
             " WHERE p.param LIKE ? ESCAPE '\\' ORDER BY p.api", (pattern.replace("_", "\\_") + ("%" if pattern != param else ""),)).fetchall()
         shorter = pattern[:pattern.rstrip("_").rfind("_") + 1]
         if rows or shorter.count("_") < 3:
-            return [{"name": r["api"], "since": _symbol_version(r)} for r in rows]
+            return [{"name": r["api"], "since": symbol_version(r)} for r in rows]
         pattern = shorter
 
 
@@ -110,7 +110,7 @@ def taken_as_argument(conn: sqlite3.Connection, enum_type: str | None) -> list[d
     rows = conn.execute(
         "SELECT a.*, s.since, s.since_exact FROM argument_links a LEFT JOIN symbols s ON s.name = a.function"
         " WHERE a.enum_type = ? ORDER BY a.function, a.argument", (enum_type,))
-    return [{"name": r["function"], "argument": r["argument"], "role": r["role"], "since": _symbol_version(r)} for r in rows]
+    return [{"name": r["function"], "argument": r["argument"], "role": r["role"], "since": symbol_version(r)} for r in rows]
 
 
 def validated_arguments(conn: sqlite3.Connection, api: str, driver: str | None = None) -> list[dict]:
@@ -141,7 +141,7 @@ def value_acceptance(conn: sqlite3.Connection, constant: dict, driver: str | Non
     return verdicts
 
 
-def _symbol_version(row) -> dict | None:
+def symbol_version(row) -> dict | None:
     if row["since"] is None:
         return None
     if row["since_exact"]:

@@ -31,12 +31,14 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from kbgen.answers import query
+from kbgen.answers import flagbits, query
 from kbgen.answers.diagnose import explain_rules
+from kbgen.answers.known_releases import KnownReleases
 from kbgen.errors import KbgenError
 from kbgen.lock import exclusive
 from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
+from kbgen.render.site_arguments import argument_facts
 from kbgen.store.reader import open_database
 from kbgen.versions import version_key
 
@@ -149,7 +151,10 @@ class Catalog:
     procedures: list[dict]
     implementations: list[dict]
     flag_checks: dict[str, list[dict]]
+    newest_source: str | None
     sections: dict[str, list[str]]
+    arguments: dict[str, dict]
+    dated: KnownReleases
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
@@ -172,6 +177,8 @@ class Catalog:
                 for r in conn.execute("SELECT * FROM disagreements ORDER BY subject, rowid")
             ),
             **_source_facts(conn),
+            arguments=argument_facts(conn),
+            dated=KnownReleases.load(conn),
         )
 
     def support_table(self, api: str) -> dict | None:
@@ -410,14 +417,17 @@ def _symbol_context(catalog: Catalog, sym: dict) -> dict:
         "constants": catalog.constants.get(enum_type, []),
         "takers": catalog.takers.get(enum_type, []),
         "disagreements": catalog.disagreements.get(name, []),
+        "arguments": catalog.arguments.get(name),
         "procedures": catalog.procedures_of.get(name, []),
         "flag_matrix": catalog.flag_matrix(name) if sym["kind"] == "function" else None,
         "accepted": _accepted_by_driver(catalog, name) if sym["kind"] == "enum" else [],
+        "past_sources": catalog.newest_source if sym["kind"] == "enum" and catalog.takers.get(enum_type)
+        and catalog.newest_source and catalog.past_sources([name], catalog.newest_source) else None,
     }
 
 
 def _accepted_by_driver(catalog: Catalog, flag: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    entries = sorted(catalog.accepted_by.get(catalog.canonical(flag), []), key=lambda e: e[:2])
+    entries = sorted(catalog.accepted_by(flag), key=lambda e: e[:2])
     return [(driver, [(api, since) for _, api, since in group]) for driver, group in groupby(entries, key=lambda e: e[0])]
 
 
