@@ -15,10 +15,10 @@ from typing import Callable
 
 from kbgen.atomic import atomic_write
 from kbgen.inputs.sources import InputFile
-from kbgen.parse import checkflags, drivertable, enumchecks, protocol, symsfile, tree, typedparams
+from kbgen.parse import checkflags, drivertable, enumchecks, protocol, symsfile, tree, typedparams, virsh
 from kbgen.parse.tree import TreeFacts, facts_from_data, facts_to_data
 
-_ANALYSER_MODULES = (tree, checkflags, drivertable, protocol, symsfile, typedparams, enumchecks)
+_ANALYSER_MODULES = (tree, checkflags, drivertable, protocol, symsfile, typedparams, enumchecks, virsh)
 
 
 def analyser_version() -> str:

@@ -15,15 +15,20 @@ from urllib.parse import unquote, urlsplit
 from kbgen.errors import InputError, KbgenError
 from kbgen.inputs.cachedir import discard_dir, publish_dir
 from kbgen.inputs.manifest import Release, Source
-from kbgen.inputs.sourcetree import is_source_tree, is_tarball, unpack_tarball
+from kbgen.inputs.sourcetree import TREE_KEY, is_source_tree, is_tarball, unpack_tarball
 
 API_XML_NAMES = ("libvirt-api.xml", "libvirt-qemu-api.xml", "libvirt-lxc-api.xml", "libvirt-admin-api.xml")
 HVSUPPORT_NAME = "hvsupport.html"
 NEWS_NAME = "news.html"
 SOURCE_TREE_NAME = "source-tree"  # an InputFile whose path is a directory holding src/
-INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME, NEWS_NAME)
+FORMAT_DOC_NAMES = tuple(f"format{page}.html" for page in (
+    "domain", "network", "networkport", "storage", "storageencryption", "nwfilter", "secret", "node", "caps",
+    "domaincaps", "storagecaps", "snapshot", "checkpoint", "backup"))
+SCHEMAS_NAME = "schemas"  # an InputFile whose path is a directory of RelaxNG schemas (*.rng)
+SCHEMA_DIR = "usr/share/libvirt/schemas"
+INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME, NEWS_NAME, *FORMAT_DOC_NAMES)
 # A package is extracted again when kbgen comes to read more of its files.
-_WANTED_KEY = hashlib.sha256(" ".join(INPUT_NAMES).encode()).hexdigest()[:8]
+_WANTED_KEY = hashlib.sha256(" ".join((*INPUT_NAMES, SCHEMA_DIR)).encode()).hexdigest()[:8]
 MEMBERS_LIST = ".members"  # in a package's directory under extracted/: the members taken from it
 
 
@@ -54,7 +59,7 @@ class Resolver:
                 files[f.name] = f
         if not files.keys() & {*API_XML_NAMES, SOURCE_TREE_NAME}:
             raise KbgenError(f"release {release.version}: no libvirt-api.xml and no source tree among its sources")
-        return [files[n] for n in (*INPUT_NAMES, SOURCE_TREE_NAME) if n in files]
+        return [files[n] for n in (*INPUT_NAMES, SCHEMAS_NAME, SOURCE_TREE_NAME) if n in files]
 
     def source_inputs(self, version: str, source: Source) -> list[InputFile]:
         if source.kind == "pool":
@@ -71,6 +76,8 @@ class Resolver:
     def _path(self, version: str, path: Path, sha256: str | None) -> list[InputFile]:
         if path.is_dir() and is_source_tree(path):
             return [InputFile(version, SOURCE_TREE_NAME, path, str(path), "")]
+        if path.is_dir() and is_schema_dir(path):
+            return [_schemas(version, path, str(path))]
         if path.is_dir():
             found = [p for p in sorted(path.rglob("*")) if p.name in INPUT_NAMES and p.is_file()]
             if not found:
@@ -88,18 +95,18 @@ class Resolver:
             return self._deb(version, path, name)
         if is_tarball(name):
             digest = _sha256(path)
-            tree = unpack_tarball(path, self.cache_dir / "trees" / digest)
+            tree = unpack_tarball(path, self.cache_dir / "trees" / f"{digest}-{TREE_KEY}")
             return [InputFile(version, SOURCE_TREE_NAME, tree, name, digest)]
         if name not in INPUT_NAMES:
             raise InputError(origin, f"unknown input file name {name!r}; expected one of {', '.join(INPUT_NAMES)}, a .deb or a source tarball")
         return [self._input(version, path, origin, name)]
 
     def _git_tag(self, version: str, source: Source) -> InputFile:
-        from kbgen.inputs.sourcetree import tag_commit, unpack_git_tag
+        from kbgen.inputs.sourcetree import TREE_KEY, tag_commit, unpack_git_tag
 
         repo, _, tag = source.location.rpartition("#")
         commit = tag_commit(Path(repo), tag)
-        tree = unpack_git_tag(Path(repo), commit, self.cache_dir / "trees" / f"git-{commit}")
+        tree = unpack_git_tag(Path(repo), commit, self.cache_dir / "trees" / f"git-{commit}-{TREE_KEY}")
         return InputFile(version, SOURCE_TREE_NAME, tree, f"{Path(repo).name}@{tag}", commit, repo if source.walk else None)
 
     def _deb(self, version: str, deb: Path, deb_name: str) -> list[InputFile]:
@@ -110,7 +117,11 @@ class Resolver:
             members = _extracted_members(publish_dir(target, lambda partial: _extract_deb(deb, partial)))
         if members is None:
             raise KbgenError(f"{target}: removed from the cache during the build; run the build again")
-        return [self._input(version, target / PurePosixPath(m).name, f"{deb_name}:{m}") for m in members]
+        inputs = [self._input(version, target / PurePosixPath(m).name, f"{deb_name}:{m}")
+                  for m in members if not is_schema_member(m)]
+        if any(map(is_schema_member, members)):
+            inputs.append(_schemas(version, target / SCHEMAS_NAME, f"{deb_name}:{SCHEMA_DIR}"))
+        return inputs
 
     @staticmethod
     def _input(version: str, path: Path, origin: str, name: str | None = None) -> InputFile:
@@ -120,12 +131,13 @@ class Resolver:
 def _extract_deb(deb: Path, partial: Path) -> None:
     from kbgen.inputs.debian import deb_members
 
-    members = deb_members(deb, lambda member: PurePosixPath(member).name in INPUT_NAMES)
+    members = deb_members(deb, lambda member: PurePosixPath(member).name in INPUT_NAMES or is_schema_member(member))
     if not members:
         raise InputError(deb, "holds none of the libvirt input files")
     try:
+        (partial / SCHEMAS_NAME).mkdir()
         for member, data in members.items():
-            (partial / PurePosixPath(member).name).write_bytes(data)
+            (partial / _local_name(member)).write_bytes(data)
         (partial / MEMBERS_LIST).write_text("\n".join(sorted(members)), encoding="utf-8")
     except OSError as err:
         raise KbgenError(f"cannot write to the cache in {partial.parent}: {err}") from None
@@ -137,7 +149,30 @@ def _extracted_members(target: Path) -> list[str] | None:
         members = (target / MEMBERS_LIST).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return members if all((target / PurePosixPath(m).name).is_file() for m in members) else None
+    return members if all((target / _local_name(m)).is_file() for m in members) else None
+
+
+def is_schema_member(member: str) -> bool:
+    path = PurePosixPath(member)
+    return path.parent.as_posix() == SCHEMA_DIR and path.suffix == ".rng"
+
+
+def is_schema_dir(path: Path) -> bool:
+    return (path / "domain.rng").is_file()
+
+
+def _local_name(member: str) -> str:
+    """Where a package member is kept in its extracted directory: schemas together, other files by name."""
+    name = PurePosixPath(member).name
+    return f"{SCHEMAS_NAME}/{name}" if is_schema_member(member) else name
+
+
+def _schemas(version: str, directory: Path, origin: str) -> InputFile:
+    """A directory of RelaxNG schemas as one input, its sha256 that of its files' names and contents."""
+    h = hashlib.sha256()
+    for rng in sorted(directory.glob("*.rng")):
+        h.update(f"{rng.name} {_sha256(rng)}\n".encode())
+    return InputFile(version, SCHEMAS_NAME, directory, origin, h.hexdigest())
 
 
 def _sha256(path: Path) -> str:

@@ -42,6 +42,7 @@ class _Function:
     params: str
     body: str
     body_line: int
+    start: int
 
 
 class _UnreadableMask(Exception):
@@ -55,11 +56,14 @@ class CSources:
         """`shared`: sources indexed once and consulted after these (libvirt's conf/, util/, ...)."""
         self._functions: dict[str, _Function] = {}
         self._macros: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
         for path, text in files.items():
             self._index(path, _blank(text))
+            self._texts[path] = text
         if shared is not None:
             self._functions = ChainMap(self._functions, shared._functions)
             self._macros = ChainMap(self._macros, shared._macros)
+            self._texts = ChainMap(self._texts, shared._texts)
 
     def _index(self, path: str, code: str) -> None:
         for name, body in _MACRO.findall(code):

@@ -27,6 +27,7 @@ from kbgen.parse.protocol import (
 )
 from kbgen.parse.symsfile import SYMS_FILES, SymsSection, parse_syms
 from kbgen.parse.typedparams import ParamCheck, param_check, takes_typed_parameters
+from kbgen.parse.virsh import VirshFacts, is_virsh_source, parse_virsh, virsh_from_data, virsh_to_data
 
 # Helpers that many drivers hand their flags to (virDomainObjGetMetadata, virHostCPUGetStats, ...).
 SHARED_DIRS = ("src/conf", "src/util", "src/hypervisor")
@@ -45,6 +46,7 @@ class TreeFacts:
     calls: dict[str, list[str]] = field(default_factory=dict)  # procedure name -> APIs whose remote implementation calls it
     params: dict[tuple[str, str], ParamCheck] = field(default_factory=dict)  # (api, driver) -> typed parameters it validates
     enums: dict[tuple[str, str], list[EnumCheck]] = field(default_factory=dict)  # (api, driver) -> int arguments it compares
+    virsh: VirshFacts | None = None  # None: the tree has no tools/ (unpacked before kbgen read virsh)
 
     def implementations(self):
         """(api, entry) for every table entry that implements a known API, backends included."""
@@ -83,7 +85,16 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
     facts.checks = _flag_checks(facts, sources, flag_apis)
     facts.params, facts.enums = _argument_checks(facts, sources)
     facts.calls = _remote_calls(facts, root)
+    facts.virsh = _virsh(facts, root)
     return facts
+
+
+def _virsh(facts: TreeFacts, root: Path) -> VirshFacts | None:
+    tools = root / "tools"
+    if not tools.is_dir():
+        return None
+    files = {str(p): _read(p) for p in sorted(tools.iterdir()) if is_virsh_source(p.name) and p.is_file()}
+    return parse_virsh(files, {name for section in facts.sections for name in section.symbols})
 
 
 def _remote_calls(facts: TreeFacts, root: Path) -> dict[str, list[str]]:
@@ -162,6 +173,7 @@ def facts_to_data(facts: TreeFacts) -> dict:
         "calls": facts.calls,
         "params": [[api, driver, asdict(check)] for (api, driver), check in facts.params.items()],
         "enums": [[api, driver, [asdict(c) for c in checks]] for (api, driver), checks in facts.enums.items()],
+        "virsh": virsh_to_data(facts.virsh),
     }
 
 
@@ -177,6 +189,7 @@ def facts_from_data(data: dict) -> TreeFacts:
         calls={procedure: list(apis) for procedure, apis in data["calls"].items()},
         params={(api, driver): _param_check(c) for api, driver, c in data["params"]},
         enums={(api, driver): [_enum_check(c) for c in checks] for api, driver, checks in data["enums"]},
+        virsh=virsh_from_data(data["virsh"]),
     )
 
 
