@@ -13,9 +13,12 @@ group named `index` (beside driver/index.html and matrix/index.html).
 From source trees: RPC procedures (261 carries virDomainPMSuspendForDuration),
 driver implementations, and flag masks: for virDomainUndefineFlags qemu's is
 known in two trees, test's in one, lxc's is unknown; qemu accepts its flags
-from an exact release and from bounds of both shapes. virDomainSetVcpusFlags
+from an exact release and from bounds of both shapes; VIR_DOMAIN_UNDEFINE_FUTURE
+(12.2.0) is newer than every analysed tree, so no driver's acceptance of it is
+known. qemu's implementation had an older name in 7.0.0. virDomainSetVcpusFlags
 takes flags defined as other constants (VIR_DOMAIN_VCPU_LIVE =
-VIR_DOMAIN_AFFECT_LIVE), and qemu's mask names the other constant.
+VIR_DOMAIN_AFFECT_LIVE), and qemu's mask names the other constant, in a helper
+(qemuDomainSetVcpusInternal) that performs the check.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ SYMBOLS = [
     symbol("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "enum", "0.9.4", enum_type="virDomainUndefineFlagsValues", value="1"),
     symbol("VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "enum", "0.9.5", enum_type="virDomainUndefineFlagsValues", value="2"),
     symbol("VIR_DOMAIN_UNDEFINE_KEEP_TPM", "enum", "8.9.0", enum_type="virDomainUndefineFlagsValues", value="64", first="9.0.0"),
+    symbol("VIR_DOMAIN_UNDEFINE_FUTURE", "enum", "12.2.0", enum_type="virDomainUndefineFlagsValues", value="256", first="11.3.0"),
     symbol("virDomainQemuAttach", "function", "0.8.3", module="qemu", file="libvirt-qemu"),
     symbol("virDomainFDAssociate", "function", "9.0.0", first="9.0.0"),
     symbol("virNetworkCreate", "function", "0.2.0", file="libvirt-network"),
@@ -142,19 +146,22 @@ def procedure(number: int, name: str, api: str | None, since: str, *, protocol: 
             "origin": TREE_ORIGIN.format(release=RELEASES[-1]) + f":src/remote/{protocol}_protocol.x"}
 
 
-def implementation(function: str, driver: str, api: str) -> dict:
-    return {"function": function, "driver": driver, "api": api, "origin": TREE_ORIGIN.format(release=RELEASES[-1])}
+def implementation(function: str, driver: str, api: str, first: str = RELEASES[0], last: str = RELEASES[-1]) -> dict:
+    return {"function": function, "driver": driver, "api": api, "first_tree": first, "last_tree": last, "last_key": version_key(last),
+            "origin": TREE_ORIGIN.format(release=last)}
 
 
-def flag_check(api: str, driver: str, release: str, flags: str | None) -> dict:
-    """flags None: the mask is unknown."""
-    return {"api": api, "driver": driver, "release": release, "function": f"{driver}{api[3:]}", "known": flags is not None,
-            "flags": flags or "", "via": "", "reason": UNKNOWN_MASK if flags is None else f"virCheckFlags in {driver}_driver.c:100"}
+def flag_check(api: str, driver: str, release: str, flags: str | None, via: str = "") -> dict:
+    """flags None: the mask is unknown; via: the helper performing the check."""
+    function = f"{driver}{api[3:]}"
+    return {"api": api, "driver": driver, "release": release, "function": function, "known": flags is not None,
+            "flags": flags or "", "via": via, "performer": via.split()[-1] if via else function,
+            "reason": UNKNOWN_MASK if flags is None else f"virCheckFlags in {driver}_driver.c:100"}
 
 
-def driver_flag(api: str, driver: str, flag: str, upper: str, *, lower: str | None = None, after: str | None = None,
+def driver_flag(api: str, driver: str, bit: int, names: str, upper: str, *, lower: str | None = None, after: str | None = None,
                 exact: bool = False) -> dict:
-    return {"api": api, "driver": driver, "flag": flag, "lower": lower, "after": after, "upper": upper,
+    return {"api": api, "driver": driver, "bit": bit, "names": names, "lower": lower, "after": after, "upper": upper,
             "upper_key": version_key(upper), "exact": exact, "origin": TREE_ORIGIN.format(release=upper)}
 
 
@@ -167,6 +174,7 @@ PROCEDURES = [
 
 IMPLEMENTATIONS = [
     implementation("qemuDomainUndefineFlags", "qemu", "virDomainUndefineFlags"),
+    implementation("qemuDomainUndefineFlagsOld", "qemu", "virDomainUndefineFlags", last="7.0.0"),
     implementation("lxcDomainUndefineFlags", "lxc", "virDomainUndefineFlags"),
     implementation("testDomainUndefineFlags", "test", "virDomainUndefineFlags"),
     implementation("remoteDomainUndefineFlags", "remote", "virDomainUndefineFlags"),

@@ -35,22 +35,23 @@ def test_unknown_procedure_number(kb):
 def test_since_a_flag_for_one_driver_gives_bounds(kb):
     code, out, _ = kb("since", "VIR_DOMAIN_UNDEFINE_NVRAM", "--driver", "fake")
     assert code == 0
-    assert "  accepted fake virDomainUndefineFlags: after 7.0.0, by 12.8.0" in out
+    assert "  accepted virDomainUndefineFlags (fake): after 7.0.0, by 12.8.0" in out
 
 
 def test_since_a_flag_a_driver_does_not_check(kb):
     data = json.loads(kb("since", "--json", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "--driver", "fake")[1])
     assert data["results"][0]["driver_acceptance"] == [{
-        "function": "virDomainUndefineFlags", "driver": "fake", "status": "rejected", "since": None,
-        "tree": "12.8.0", "reason": data["results"][0]["driver_acceptance"][0]["reason"]}]
+        "function": "virDomainUndefineFlags", "driver": "fake", "bit": 64, "status": "rejected", "since": None, "bit_since": None,
+        "bit_names": [], "tree": "12.8.0", "performer": "fakeDomainUndefineFlags",
+        "reason": data["results"][0]["driver_acceptance"][0]["reason"]}]
 
 
 def test_since_a_function_json_has_flags_by_driver(kb):
     fake = json.loads(kb("since", "--json", "virDomainUndefineFlags")[1])["results"][0]["flags_by_driver"][0]
     assert fake["driver"] == "fake" and fake["function"] == "fakeDomainUndefineFlags" and fake["known"]
-    assert [(f["flag"], f["since"]) for f in fake["flags"]] == [
-        ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False, "span": 8}),
-        ("VIR_DOMAIN_UNDEFINE_NVRAM", {"lower": "1.2.9", "after": "7.0.0", "upper": "12.8.0", "exact": False, "span": 4})]
+    assert [(b["bit"], b["names"], b["since"]) for b in fake["bits"]] == [
+        (1, ["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"], {"lower": "0.9.9", "after": None, "upper": "7.0.0", "exact": False, "span": 6}),
+        (4, ["VIR_DOMAIN_UNDEFINE_NVRAM"], {"lower": "0.9.9", "after": "7.0.0", "upper": "12.8.0", "exact": False, "span": 4})]
 
 
 def test_check_against_an_older_daemon_fails_with_unknown_procedure(kb):
@@ -80,11 +81,24 @@ def test_check_flags_against_a_driver(kb):
     code, out, _ = kb("check", "--server", "12.8.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "VIR_DOMAIN_UNDEFINE_KEEP_TPM")
     assert code == 3
     assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE against libvirt 12.8.0 (2026-10-01), driver fake: works" in out
-    assert "error: unsupported flags (0x40) in function fakeDomainUndefineFlags" in out
+    assert "error: invalid argument: unsupported flags (0x40) in function fakeDomainUndefineFlags" in out
     inside = json.loads(kb("check", "--json", "--server", "9.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM")[1])["results"][0]
     assert inside["works"] is None and "lies within those bounds" in inside["reason"]
     before = json.loads(kb("check", "--json", "--server", "7.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM")[1])["results"][0]
     assert before["works"] is False
+
+
+def test_check_a_flag_for_one_api_and_a_usage_error_for_an_api_not_taking_it(kb):
+    result = json.loads(kb("check", "--json", "--server", "12.8.0", "--driver", "fake", "--api", "virdomainundefineflags",
+                           "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE")[1])["results"][0]
+    assert result["works"] is True and [f["function"] for f in result["functions"]] == ["virDomainUndefineFlags"]
+    code, _, err = kb("check", "--server", "12.8.0", "--driver", "fake", "--api", "virDomainCreate", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE")
+    assert code == 2 and "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE is taken by virDomainUndefineFlags" in err
+
+
+def test_since_a_flag_for_one_api(kb):
+    data = json.loads(kb("since", "--json", "VIR_DOMAIN_UNDEFINE_NVRAM", "--driver", "fake", "--api", "virDomainUndefineFlags")[1])
+    assert [v["function"] for v in data["results"][0]["driver_acceptance"]] == ["virDomainUndefineFlags"]
 
 
 def test_check_all_working_exits_0_and_bad_version_exits_2(kb):
@@ -107,7 +121,7 @@ def test_explain_unsupported_flags_decodes_the_mask(kb):
     assert [(f["flag"], f["value"], f["driver_accepts_since"]["upper"]) for f in finding["flags"]] == [
         ("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", 1, "7.0.0"), ("VIR_DOMAIN_UNDEFINE_NVRAM", 4, "12.8.0")]
     out = kb("explain", "error: unsupported flags (0x5) in function fakeDomainUndefineFlags")[1]
-    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE (0x1): accepted between 0.9.4 and 7.0.0" in out
+    assert "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE (0x1): accepted between 0.9.9 and 7.0.0" in out
 
 
 def test_explain_not_supported_lists_the_drivers_that_are(kb):

@@ -123,7 +123,7 @@ def test_inspect_names_every_difference_from_the_schema(tmp_path, fixture_tables
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE checks")
     conn.execute("ALTER TABLE symbols ADD COLUMN extra TEXT")
-    conn.execute("DROP INDEX idx_driver_flags_flag")
+    conn.execute("DROP INDEX idx_driver_flags_bit")
     conn.commit()
     conn.close()
     code, out, _ = run(kbgen_main, "inspect", "--db", str(db), "--json")
@@ -133,7 +133,7 @@ def test_inspect_names_every_difference_from_the_schema(tmp_path, fixture_tables
     problems = json.loads(out)["problems"]
     assert "table checks: missing" in problems
     assert "table symbols: column extra not in the schema" in problems
-    assert "table driver_flags: no index on (flag)" in problems
+    assert "table driver_flags: no index on (bit)" in problems
 
 
 def test_inspect_refuses_what_is_not_sqlite(tmp_path):

@@ -161,6 +161,76 @@ def test_driver_tables_agree_with_hvsupport_but_for_known_cases(real):
 # --- facts at the right grain (issue "Facts at the right grain") --------------------------------
 
 
+def test_a_driver_accepts_a_bit_under_every_name_with_bounds_that_never_invert(real, capsys):
+    qemu = answer(real, capsys, "since", "virDomainSetVcpu")["results"][0]["flags_by_driver"][0]
+    assert [(b["bit"], b["names"], b["since"]["lower"], b["since"]["upper"]) for b in qemu["bits"]] == [
+        (1, ["VIR_DOMAIN_SETVCPU_AFFECT_LIVE", "VIR_DOMAIN_AFFECT_LIVE"], "3.1.0", "7.0.0"),
+        (2, ["VIR_DOMAIN_SETVCPU_AFFECT_CONFIG", "VIR_DOMAIN_AFFECT_CONFIG"], "3.1.0", "7.0.0")]
+    rows = open_database(real[0]).execute("SELECT lower, upper FROM driver_flags WHERE lower IS NOT NULL").fetchall()
+    assert rows and all(version_key(lower) <= version_key(upper) for lower, upper in rows)
+
+
+def test_a_flag_named_after_its_bit_was_accepted_works_against_an_older_daemon(real, capsys):
+    assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "10.0.0", "--driver", "qemu", "VIR_DOMAIN_SETVCPU_AFFECT_LIVE"]) == 0
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert (result["works"], result["error"]) == (True, None)
+    assert result["works_from"]["upper"] == "7.0.0" and "headers of 12.4.0" in result["reason"]
+
+
+def test_a_flag_of_many_apis_is_checked_per_api_and_never_blames_a_function_the_daemon_lacks(real, capsys):
+    assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "0.9.0", "--driver", "qemu", "VIR_DOMAIN_AFFECT_LIVE"]) == 3
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    verdicts = {f["function"]: f for f in result["functions"]}
+    assert len(verdicts) == 28 and result["works"] is False
+    assert (verdicts["virDomainAddIOThread"]["works"], verdicts["virDomainAddIOThread"]["error"]) == (False, "unknown procedure: 355")
+    assert verdicts["virDomainSetMemoryParameters"]["works"] is None  # bit 0x1 between 0.8.5 and 7.0.0
+    assert not any("qemuDomainAddIOThread" in (f["error"] or "") for f in result["functions"])
+    one = answer(real, capsys, "check", "--server", "0.9.0", "--driver", "qemu", "--api", "virDomainSetMemoryParameters",
+                 "VIR_DOMAIN_AFFECT_LIVE")["results"][0]
+    assert [f["function"] for f in one["functions"]] == ["virDomainSetMemoryParameters"] and one["works"] is None
+
+
+def test_since_a_flag_for_a_driver_answers_per_api(real, capsys):
+    found = answer(real, capsys, "since", "VIR_DOMAIN_AFFECT_CONFIG", "--driver", "qemu")["results"][0]["driver_acceptance"]
+    assert len(found) == 28 and all(v["status"] == "accepted" for v in found)
+    only = answer(real, capsys, "since", "VIR_DOMAIN_AFFECT_CONFIG", "--driver", "qemu", "--api", "virDomainDelThrottleGroup")
+    [verdict] = only["results"][0]["driver_acceptance"]
+    assert (verdict["since"]["lower"], verdict["since"]["upper"]) == ("11.2.0", "11.3.0")
+
+
+@pytest.mark.parametrize("flag, api", [
+    ("VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED", "virDomainBlockCopy"),
+    ("VIR_DOMAIN_BACKUP_BEGIN_PRESERVE_SHUTDOWN_DOMAIN", "virDomainBackupBegin"),
+])
+def test_a_flag_newer_than_the_newest_analysed_source_is_unknown_not_rejected(real, capsys, flag, api):
+    [verdict] = answer(real, capsys, "since", flag, "--driver", "qemu")["results"][0]["driver_acceptance"]
+    assert (verdict["function"], verdict["status"], verdict["tree"]) == (api, "past-sources", "11.3.0")
+    assert kb_main(["--db", str(real[0]), "check", "--server", "12.8.0", "--driver", "qemu", flag]) == 3
+    out = capsys.readouterr().out
+    assert "cannot tell" in out and "unknown (newest analysed source: 11.3.0)" in out and "fails" not in out
+
+
+def test_check_predicts_the_message_of_the_function_performing_the_check(real, capsys):
+    result = answer(real, capsys, "check", "--server", "9.0.0", "--driver", "qemu", "VIR_DOMAIN_BACKUP_BEGIN_PRESERVE_SHUTDOWN_DOMAIN")
+    assert result["results"][0]["error"] == "invalid argument: unsupported flags (0x2) in function qemuBackupBegin"
+
+
+def test_explain_recognises_the_function_performing_the_check(real, capsys):
+    [finding] = answer(real, capsys, "explain", "error: invalid argument: unsupported flags (0x2) in function qemuBackupBegin")["findings"]
+    assert (finding["driver"], finding["api"]) == ("qemu", "virDomainBackupBegin")
+    [flag] = finding["flags"]
+    assert (flag["flag"], flag["status"], flag["tree"]) == ("VIR_DOMAIN_BACKUP_BEGIN_PRESERVE_SHUTDOWN_DOMAIN", "past-sources", "11.3.0")
+
+
+def test_implementations_and_performing_functions_of_every_tree_are_kept(real):
+    conn = open_database(real[0])
+    first = {r[0] for r in conn.execute("SELECT DISTINCT first_tree FROM implementations")}
+    assert first == {"7.0.0", "9.0.0", "11.3.0"}
+    helpers = conn.execute("SELECT COUNT(*) FROM flag_checks WHERE performer != function AND release = '11.3.0'").fetchone()[0]
+    assert helpers > 50
+
+
+
 def answer(real, capsys, *args: str):
     kb_main(["--db", str(real[0]), *args, "--json"])
     return json.loads(capsys.readouterr().out)

@@ -199,7 +199,7 @@ def test_a_field_name_has_one_type_in_every_command(checked):
 def test_a_bound_is_an_object_and_an_enum_value_an_integer(outputs):
     since = dict(outputs)["since virDomainUndefineFlags"]["results"]
     function, constant = since[0], since[1]
-    assert function["flags_by_driver"][0]["flags"][0]["since"] == {"lower": "0.9.4", "after": None, "upper": "7.0.0", "exact": False, "span": 8}
+    assert function["flags_by_driver"][0]["bits"][0]["since"] == {"lower": "0.9.9", "after": None, "upper": "7.0.0", "exact": False, "span": 6}
     assert (constant["value"], constant["since"]) == (64, {"version": "8.9.0", "exact": True, "date": "2022-11-01"})
     assert since[4]["since"] == {"lower": None, "after": None, "upper": "7.0.0", "exact": False, "span": None}
     alias = dict(outputs)["since virDomainSetVcpusFlags"]["results"][1]

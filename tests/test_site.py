@@ -87,15 +87,16 @@ def section(out: Path, path: str, section_id: str) -> str:
 
 
 def flag_cells(html: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """(flag, driver) -> (cell class, cell text) of a symbol page's flags-by-driver table."""
+    """(flag, driver) -> (cell class, cell text) of a symbol page's flags-by-driver table (a row per bit: "0x1 NAME, NAME")."""
     match = re.search(r'<table class="flags-by-driver">(.*?)</table>', html, re.DOTALL)
     assert match, "no flags-by-driver table"
     head, body = match.group(1).split("</thead>")
     drivers = [Page(h).text for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', head)][1:]
     cells = {}
-    for flag, row in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body):
+    for header, row in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body):
+        names = Page(header).text.partition(" ")[2].replace(" ", "").split(",")
         for driver, (kind, text) in zip(drivers, re.findall(r'<td class="(\w+)"[^>]*>(.*?)</td>', row), strict=True):
-            cells[Page(flag).text.replace(" ", ""), driver] = (kind, Page(text).text)
+            cells.update({(name, driver): (kind, Page(text).text) for name in names})
     return cells
 
 
@@ -189,9 +190,9 @@ def test_function_page_shows_its_rpc_procedure(out):
 def test_flags_by_driver_shows_each_drivers_newest_mask(out):
     cells = flag_cells((out / "symbol/virDomainUndefineFlags.html").read_text())
     assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "qemu"] == ("ok", "9.0.0")
-    assert cells["VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "qemu"] == ("ok", "after 7.0.0, by 11.3.0")
-    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "qemu"] == ("ok", "between 0.9.4 and 7.0.0")
-    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "test"] == ("ok", "between 0.9.4 and 11.3.0")
+    assert cells["VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA", "qemu"] == ("ok", "after 7.0.0, by 11.3.0 (3 releases)")
+    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "qemu"] == ("ok", "between 0.9.4 and 7.0.0 (4 releases)")
+    assert cells["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "test"] == ("ok", "between 0.9.4 and 11.3.0 (7 releases)")
     assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "test"] == ("no", "— not accepted")
     assert cells["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "lxc"] == ("unknown", "? unknown")
     assert {driver for _, driver in cells} == {"lxc", "qemu", "test"}
@@ -209,8 +210,8 @@ def test_flags_by_driver_gives_the_reason_a_mask_is_unknown(out):
 
 def test_flags_by_driver_follows_flags_defined_as_other_flags(out):
     cells = flag_cells((out / "symbol/virDomainSetVcpusFlags.html").read_text())
-    assert cells["VIR_DOMAIN_VCPU_LIVE", "qemu"] == ("ok", "between 0.9.2 and 7.0.0")
-    assert cells["VIR_DOMAIN_VCPU_MAXIMUM", "qemu"] == ("ok", "between 0.8.5 and 7.0.0")
+    assert cells["VIR_DOMAIN_VCPU_LIVE", "qemu"] == ("ok", "between 0.9.2 and 7.0.0 (4 releases)")
+    assert cells["VIR_DOMAIN_VCPU_MAXIMUM", "qemu"] == ("ok", "between 0.8.5 and 7.0.0 (4 releases)")
     assert "VIR_DOMAIN_VCPU_CURRENT: value 0, accepted by every driver" in section(out, "symbol/virDomainSetVcpusFlags.html", "flags-by-driver")
 
 
@@ -245,8 +246,8 @@ def test_flags_by_driver_says_when_no_flag_is_accepted(out):
 
 def test_enum_constant_page_lists_the_drivers_accepting_it(out):
     assert (section(out, "symbol/VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.html", "accepted-by").endswith(
-        "qemu virDomainUndefineFlags between 0.9.4 and 7.0.0 test virDomainUndefineFlags between 0.9.4 and 11.3.0"))
-    assert "qemu virDomainSetVcpusFlags between 0.9.2 and 7.0.0" in section(out, "symbol/VIR_DOMAIN_VCPU_LIVE.html", "accepted-by")
+        "qemu virDomainUndefineFlags between 0.9.4 and 7.0.0 (4 releases) test virDomainUndefineFlags between 0.9.4 and 11.3.0 (7 releases)"))
+    assert "qemu virDomainSetVcpusFlags between 0.9.2 and 7.0.0 (4 releases)" in section(out, "symbol/VIR_DOMAIN_VCPU_LIVE.html", "accepted-by")
     assert "accepted-by" not in page(out, "symbol/VIR_DOMAIN_VCPU_CURRENT.html").ids
 
 
@@ -279,10 +280,19 @@ def test_release_page_lists_what_arrived_in_its_window(out):
     functions = section(out, "release/9.0.0.html", "function")
     assert "virDomainFDAssociate" in functions and HOSTILE_NAME in functions
     assert "virDomainUndefineFlags " not in functions
-    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM libvirt-domain 8.9.0" in section(out, "release/9.0.0.html", "enum")
-    gained = section(out, "release/9.0.0.html", "gained")
-    assert "qemu 1 virDomainFDAssociate 9.0.0" in gained
-    assert "lxc 1 virDomainFDAssociate 8.9.0" in gained
+    assert "enum" not in page(out, "release/9.0.0.html").ids
+    assert "qemu 1 virDomainFDAssociate 9.0.0" in section(out, "release/9.0.0.html", "gained")
+    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM libvirt-domain 8.9.0" in section(out, "release/8.9.0.html", "enum")
+    assert "lxc 1 virDomainFDAssociate 8.9.0" in section(out, "release/8.9.0.html", "gained")
+
+
+def test_every_dated_release_has_a_page_with_its_date_between_its_neighbours(out):
+    from site_fixture import RELEASE_DATES, RELEASES
+
+    assert {p.stem for p in (out / "release").glob("*.html")} == set(RELEASE_DATES) | set(RELEASES)
+    text = page(out, "release/0.9.10.html").text
+    assert "New in 0.9.10 2012-02-13" in text and "← 0.9.4 (2011-08-03)" in text and "0.9.11 (2012-04-03) →" in text
+    assert "0.9.10 2012-02-13" in page(out, "releases.html").text
 
 
 def test_release_page_keeps_upper_bounds_apart(out):
@@ -325,7 +335,7 @@ def test_explain_data_answers_the_messages(out):
     assert data["procedures"]["318"][1:3] == [None, "event"]
     assert "2" not in data["procedures"]
     assert data["implementations"]["lxcDomainUndefineFlags"] == ["lxc", "virDomainUndefineFlags"]
-    assert data["flags"]["virDomainUndefineFlags"][-1] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "since 9.0.0"}]
+    assert data["flags"]["virDomainUndefineFlags"][-2] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "since 9.0.0"}]
     assert data["flags"]["virDomainSetVcpusFlags"][0] == ["VIR_DOMAIN_VCPU_LIVE", 1, {"qemu": "between 0.9.2 and 7.0.0"}]
     assert data["support"]["virDomainFDAssociate"] == [["lxc", "8.9.0", "10.0.0"], ["qemu", "9.0.0"], ["remote", "9.0.0"]]
     assert data["sections"]["LIBVIRT_QEMU_0.8.3"] == ["virDomainQemuAttach"]

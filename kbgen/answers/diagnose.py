@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from kbgen.answers import query
+from kbgen.answers import flagbits, query
 from kbgen.answers.known_releases import KnownReleases
 from kbgen.render.bounds import bound_text, dated_text, since_text
 from kbgen.versions import is_version, key_version, version_key
@@ -117,50 +117,47 @@ def _unknown_procedure(conn, number: str) -> dict:
 
 
 def _unsupported_flags(conn, mask: str, function: str) -> dict:
-    impl = conn.execute("SELECT driver, api FROM implementations WHERE function = ?", (function,)).fetchone()
+    impl = implementation_of(conn, function)
     if impl is None:
         return {"meaning": f"{function} is not a driver implementation known to this knowledge base", "advice": ""}
+    driver, api = impl
     bits = int(mask, 16)
-    masks = _masks(conn, impl["api"])
-    flags = []
-    for name, canonical, value in _flags_taken(conn, impl["api"], masks):
-        if bits & value:
-            accepting = masks.get(canonical, {})
-            flags.append({"flag": name, "value": value, "driver_accepts_since": accepting.get(impl["driver"]),
-                          "accepted_by": sorted(set(accepting) - {impl["driver"]})})
-            bits &= ~value
-    rejected = [f["flag"] for f in flags if not f["driver_accepts_since"]]
+    flags = [flag for bit in flagbits.bits_of(bits) if (flag := _decoded(conn, api, driver, bit))]
+    for flag in flags:
+        bits &= ~flag["value"]
     return {
-        "driver": impl["driver"], "api": impl["api"], "flags": flags, "undecoded": bits or None,
-        "meaning": f"the {impl['driver']} driver's {impl['api']} rejected flags 0x{mask}: {', '.join(f['flag'] for f in flags) or 'unknown bits'}",
-        "advice": (f"{', '.join(rejected)} not accepted by this {impl['driver']} daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"
-                   if rejected else "every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"),
+        "driver": driver, "api": api, "flags": flags, "undecoded": bits or None,
+        "meaning": f"the {driver} driver's {api} rejected flags 0x{mask}: {', '.join(f['flag'] for f in flags) or 'unknown bits'}",
+        "advice": _flags_advice(driver, flags),
     }
 
 
-def _masks(conn, api: str) -> dict[str, dict[str, dict]]:
-    """Flag (the constant it stands for: a mask may name VIR_DOMAIN_AFFECT_LIVE for VIR_DOMAIN_VCPU_LIVE) -> {driver: since}."""
-    masks: dict[str, dict[str, dict]] = {}
-    for column in query.flags_by_driver(conn, api):
-        for flag in column["flags"]:
-            row = conn.execute("SELECT alias_of FROM symbols WHERE name = ?", (flag["flag"],)).fetchone()
-            masks.setdefault(row[0] if row and row[0] else flag["flag"], {})[column["driver"]] = flag["since"]
-    return masks
+def _flags_advice(driver: str, flags: list[dict]) -> str:
+    rejected = [f["flag"] for f in flags if not f["driver_accepts_since"]]
+    if rejected:
+        return f"{', '.join(rejected)} not accepted by this {driver} daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"
+    return "every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"
 
 
-def _flags_taken(conn, api: str, masks: dict) -> list[tuple[str, str, int]]:
-    """(flag, the constant it stands for, value > 0) by value: API's flag types' constants, then other flags a driver's mask accepts."""
-    linked = conn.execute(
-        "SELECT s.name, COALESCE(s.alias_of, s.name), s.int_value, 0 FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type"
-        " AND s.kind = 'enum' WHERE l.function = ?", (api,)).fetchall()
-    known = {row[1] for row in linked}
-    extra = [(name, name, _int_value(conn, name), 1) for name in masks if name not in known]
-    return [row[:3] for row in sorted((r for r in [*linked, *extra] if (r[2] or 0) > 0), key=lambda r: (r[2], r[3], r[0]))]
+def implementation_of(conn, function: str) -> tuple[str, str] | None:
+    """(driver, API) of a function that implemented an API, or performed its virCheckFlags, in any analysed tree."""
+    row = conn.execute(
+        "SELECT driver, api, 0, last_key FROM implementations WHERE function = ?1 UNION ALL"
+        " SELECT c.driver, c.api, 1, r.version_key FROM flag_checks c JOIN releases r ON r.version = c.release WHERE c.performer = ?1"
+        " ORDER BY 3, 4 DESC LIMIT 1", (function,)).fetchone()
+    return (row[0], row[1]) if row else None
 
 
-def _int_value(conn, name: str) -> int | None:
-    row = conn.execute("SELECT int_value FROM symbols WHERE name = ?", (name,)).fetchone()
-    return row[0] if row else None
+def _decoded(conn, api: str, driver: str, bit: int) -> dict | None:
+    """Bit BIT of API's flags: its names and the drivers accepting it (None when no name of it is known)."""
+    accepting = {c["driver"]: b for c in flagbits.flags_by_driver(conn, api) for b in c["bits"] if b["bit"] == bit}
+    names = list(dict.fromkeys(flagbits.own_names(conn, api).get(bit, []) + [n for b in accepting.values() for n in b["names"]]))
+    if not names:
+        return None
+    flag = {"value": bit, "since": _function_symbol(conn, names[0])["since"]}
+    found = flagbits.verdict(conn, flag, api, None, driver, flagbits.newest_source(conn))
+    return {"flag": names[0], "names": names, "value": bit, "status": found["status"], "tree": found["tree"],
+            "driver_accepts_since": found["bit_since"], "accepted_by": sorted(set(accepting) - {driver})}
 
 
 def _newest(version: dict) -> str:
@@ -224,8 +221,9 @@ EXPLAINERS = {
 # --- kb check ----------------------------------------------------------------------------
 
 
-def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str) -> dict:
-    """Whether NAME works against a SERVER daemon (and DRIVER), the error if not, and since when it would."""
+def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, api: str | None = None) -> dict:
+    """Whether NAME works against a SERVER daemon (and DRIVER), the error if not, and since when it would;
+    of a flag, per function taking it (only API if given)."""
     given, server = server, query.given_release(server, "--server")
     known = KnownReleases.load(conn)
     symbol = known.dated(query.since(conn, name))
@@ -234,7 +232,7 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str) 
     if symbol["kind"] == "function":
         return answer | _check_function(conn, symbol, version_key(server), driver)
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
-        return answer | _check_flag(conn, symbol, version_key(server), driver)
+        return answer | _check_flag(conn, symbol, version_key(server), driver, query.taking_api(symbol, api))
     return answer | {"works": None, "error": None, "works_from": symbol["since"],
                      "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
 
@@ -263,26 +261,62 @@ def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict
     return {"works": True, "error": None, "works_from": since, "reason": f"the {driver} driver implements it from {row['since']}"}
 
 
-def _check_flag(conn, symbol: dict, server: int, driver: str | None) -> dict:
-    functions = [f["name"] for f in symbol["taken_by"]]
-    arrived = _arrived(symbol["since"], server)
-    if arrived is not True:
-        return {"works": arrived, "error": _flag_error(conn, symbol, functions[0], driver) if arrived is False else None,
-                "works_from": symbol["since"], "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server)}
+def _check_flag(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
     if driver is None:
-        return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the flag exists in that release; pass --driver to check a driver"}
-    verdicts = query.flag_by_driver(conn, symbol["name"], symbol["enum_type"], driver)
-    accepted = [v for v in verdicts if v["status"] == "accepted"]
-    if not accepted:
-        status = verdicts[0]["status"] if verdicts else "no-check"
-        works = False if status == "rejected" else None
-        return {"works": works, "error": _flag_error(conn, symbol, functions[0], driver) if works is False else None,
-                "works_from": None, "reason": f"the {driver} driver's mask " + ("does not include it" if works is False else "is unknown"), "functions": verdicts}
-    since = accepted[0]["since"]
-    arrived = _arrived(since, server)
-    reason = f"{driver} accepts it {since_text(since)}" if arrived is not None else f"{driver} started to accept it {bound_text(since)}"
-    return {"works": arrived, "error": _flag_error(conn, symbol, accepted[0]["function"], driver) if arrived is False else None,
-            "works_from": since, "reason": reason + _inside(arrived, server), "functions": verdicts}
+        arrived = _arrived(symbol["since"], server)
+        reason = (f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server) if arrived is not True
+                  else "the flag exists in that release; pass --driver to check a driver")
+        return {"works": arrived, "error": None, "works_from": symbol["since"], "reason": reason}
+    verdicts = [_flag_at(conn, symbol, v, server) for v in flagbits.flag_by_driver(conn, symbol, driver, api)]
+    if len(verdicts) == 1:
+        return {key: verdicts[0][key] for key in ("works", "error", "works_from", "reason")} | {"functions": verdicts}
+    failing = next((v for v in verdicts if v["works"] is False), None)
+    counts = {word: sum(v["works"] is value for v in verdicts) for word, value in (("work", True), ("fail", False), ("cannot tell", None))}
+    works = False if failing else None if counts["cannot tell"] else True
+    return {"works": works, "error": failing["error"] if failing else None, "works_from": None, "functions": verdicts,
+            "reason": f"{len(verdicts)} functions take it: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n)}
+
+
+def _flag_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
+    """Whether the daemon's driver accepts the flag's bit in one function (a flagbits verdict) at SERVER."""
+    function, driver = verdict["function"], verdict["driver"]
+    api = _check_function(conn, _function_symbol(conn, function), server, driver)
+    answer = {"function": function, "status": verdict["status"]}
+    if api["works"] is not True:
+        return answer | api
+    status, tree = verdict["status"], verdict["tree"]
+    if status == "zero":
+        return answer | {"works": True, "error": None, "works_from": None, "reason": "value 0: no bit for a mask to reject"}
+    if status == "accepted":
+        arrived = _arrived(verdict["bit_since"], server)
+        error = _flag_error(conn, symbol, function, driver, server) if arrived is False else None
+        return answer | {"works": arrived, "error": error, "works_from": verdict["bit_since"], "reason": _accepted_reason(symbol, verdict, server)}
+    if status in ("rejected", "past-sources") and tree and server <= version_key(tree):
+        return answer | {"works": False, "error": _flag_error(conn, symbol, function, driver, server), "works_from": None,
+                         "reason": f"no analysed mask of the {driver} driver includes bit {hex(symbol['value'])} (analysed up to {tree})"}
+    if status in ("rejected", "past-sources") and _arrived(symbol["since"], server) is False:
+        return answer | {"works": False, "error": _flag_error(conn, symbol, function, driver, server), "works_from": symbol["since"],
+                         "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}, after the daemon"}
+    if status in ("rejected", "past-sources"):
+        return answer | {"works": None, "error": None, "works_from": None, "reason": f"unknown (newest analysed source: {tree})"}
+    return answer | {"works": None, "error": None, "works_from": None, "reason": f"the {driver} driver's mask is unknown ({verdict['reason']})"}
+
+
+def _accepted_reason(symbol: dict, verdict: dict, server: int) -> str:
+    bit = hex(symbol["value"])
+    names = [n for n in verdict["bit_names"] if n != symbol["name"]]
+    started = "accepts" if verdict["bit_since"]["exact"] else "started to accept"
+    text = f"{verdict['driver']} {started} bit {bit} {since_text(verdict['bit_since'])}" + (f" (its mask: {', '.join(names)})" if names else "")
+    text += _inside(_arrived(verdict["bit_since"], server), server)
+    if _arrived(symbol["since"], server) is False:
+        text += f"; the name {symbol['name']} needs the headers of {bound_text(symbol['since'])} or later, older ones pass {bit} by another name"
+    return text
+
+
+def _function_symbol(conn, name: str) -> dict:
+    """{"name", "since"} of a symbol known to exist."""
+    row = conn.execute("SELECT name, since, since_exact FROM symbols WHERE name = ?", (name,)).fetchone()
+    return {"name": row["name"], "since": query.since_version(row["since"], bool(row["since_exact"]))}
 
 
 def _arrived(version: dict | None, server: int) -> bool | None:
@@ -302,15 +336,22 @@ def _inside(arrived: bool | None, server: int) -> str:
     return f"; {key_version(server)} lies within those bounds" if arrived is None else ""
 
 
-def _flag_error(conn, symbol: dict, function: str, driver: str | None) -> str:
-    return f"unsupported flags ({hex(symbol['value'] or 0)}) in function {_implementation(conn, function, driver)}"
+def _flag_error(conn, symbol: dict, api: str, driver: str | None, server: int) -> str:
+    """What libvirt prints: virCheckFlags reports VIR_ERR_INVALID_ARG ("invalid argument: %s") naming its own function."""
+    return f"invalid argument: unsupported flags ({hex(symbol['value'] or 0)}) in function {performer(conn, api, driver, server)}"
 
 
-def _implementation(conn, api: str, driver: str | None) -> str:
-    row = conn.execute("SELECT function FROM implementations WHERE api = ? AND (? IS NULL OR driver = ?)"
-                       " ORDER BY driver != 'qemu', backend != '', backend LIMIT 1",
-                       (api, driver, driver)).fetchone()
-    return row[0] if row else f"<{driver or 'driver'} implementation of {api}>"
+def performer(conn, api: str, driver: str | None, server: int) -> str:
+    """The function whose virCheckFlags rejects API's flags in DRIVER, as of the analysed tree nearest to SERVER (the newest
+    not after it, else the oldest)."""
+    row = conn.execute(
+        "SELECT c.performer FROM flag_checks c JOIN releases r ON r.version = c.release WHERE c.api = ? AND c.driver = ?"
+        " ORDER BY r.version_key > ?, abs(r.version_key - ?) LIMIT 1", (api, driver, server, server)).fetchone()
+    if row is not None:
+        return row[0]
+    row = conn.execute("SELECT function FROM implementations WHERE api = ? AND driver = ? ORDER BY last_key DESC, backend LIMIT 1",
+                       (api, driver)).fetchone()
+    return row[0] if row else f"<{driver} implementation of {api}>"
 
 
 def _key(version: str | None) -> int:

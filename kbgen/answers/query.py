@@ -38,18 +38,12 @@ def since_version(since: str, exact: bool) -> dict:
     return exact_version(since) if exact else {"lower": None, "after": None, "upper": since, "exact": False}
 
 
-def flag_version(row) -> dict:
-    """When a driver started to accept a flag (a driver_flags row): exact, or its bounds."""
-    if row["exact"]:
-        return exact_version(row["upper"])
-    return {"lower": row["lower"], "after": row["after"], "upper": row["upper"], "exact": False}
-
-
 # --- since / show ----------------------------------------------------------------
 
 
-def since(conn: sqlite3.Connection, name: str, driver: str | None = None) -> dict:
-    """What NAME is and the release that added it, with drivers and flags (of one DRIVER if given)."""
+def since(conn: sqlite3.Connection, name: str, driver: str | None = None, api: str | None = None) -> dict:
+    """What NAME is and the release that added it, with drivers and flags (of one DRIVER if given; of a flag, per
+    function taking it, or only API)."""
     row = _symbol(conn, name)
     if row is None:
         return _internal_api(conn, name)
@@ -395,49 +389,6 @@ def procedure_version(row) -> dict:
 
 def procedures_of(conn, api: str) -> list[dict]:
     return [_procedure_answer(r) for r in conn.execute("SELECT * FROM procedures WHERE api = ? ORDER BY protocol", (api,))]
-
-
-def _newest_checks(conn, api: str, driver: str | None) -> dict[str, sqlite3.Row]:
-    """driver -> its flag check in the newest source tree that has one."""
-    rows = conn.execute(
-        "SELECT c.* FROM flag_checks c JOIN releases r ON r.version = c.release WHERE c.api = ? ORDER BY r.version_key",
-        (api,),
-    )
-    return {r["driver"]: r for r in rows if driver is None or r["driver"] == driver}
-
-
-def flags_by_driver(conn, api: str, driver: str | None = None) -> list[dict]:
-    """For each driver implementing API: the flags its virCheckFlags mask accepts, and since when."""
-    result = []
-    for name, check in sorted(_newest_checks(conn, api, driver).items()):
-        flags = conn.execute(
-            "SELECT f.* FROM driver_flags f LEFT JOIN symbols s ON s.name = f.flag"
-            " WHERE f.api = ? AND f.driver = ? ORDER BY s.int_value IS NULL, s.int_value, f.flag",
-            (api, name),
-        ).fetchall()
-        result.append({
-            "driver": name, "function": check["function"], "known": bool(check["known"]), "tree": check["release"],
-            "reason": check["reason"],
-            "flags": [{"flag": f["flag"], "since": flag_version(f)} for f in flags],
-        })
-    return result
-
-
-def flag_by_driver(conn, flag: str, enum_type: str, driver: str) -> list[dict]:
-    """When DRIVER started to accept FLAG, for each function whose flags take its type."""
-    answers = []
-    for function in _functions_taking(conn, enum_type):
-        check = _newest_checks(conn, function["name"], driver).get(driver)
-        row = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? AND flag = ?", (function["name"], driver, flag)).fetchone()
-        if row is not None:
-            status, since = "accepted", flag_version(row)
-        elif check is None:
-            status, since = "no-check", None  # the driver does not implement it, or no tree was analysed
-        else:
-            status, since = ("rejected" if check["known"] else "unknown"), None
-        answers.append({"function": function["name"], "driver": driver, "status": status, "since": since,
-                        "tree": check["release"] if check else None, "reason": check["reason"] if check else None})
-    return answers
 
 
 def conflicts(conn: sqlite3.Connection, kind: str | None = None) -> dict:

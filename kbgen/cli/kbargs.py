@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, tuple[dict, ...]]] = {
     "since": ("the release that added each NAME (functions: drivers and flags too)", (
         _pos("names", "NAME", "function, enum constant, macro, typedef, ... (case-insensitive)", nargs="+"),
         _opt("--driver", metavar="DRIVER", help="only this driver: its support, and when it started to accept a flag"),
+        _opt("--api", metavar="API", help="with --driver, of a flag: only this function taking it (default: every one)"),
     )),
     "show": ("everything known about NAME, with sources and conflicts", (
         _pos("name", "NAME"),
@@ -65,6 +66,7 @@ COMMANDS: dict[str, tuple[str, tuple[dict, ...]]] = {
         _pos("names", "NAME", "function or flag", nargs="+"),
         _opt("--server", metavar="VERSION", help="the daemon's libvirt release", required=True),
         _opt("--driver", metavar="DRIVER", help="the connection's driver, e.g. qemu"),
+        _opt("--api", metavar="API", help="of a flag: only the function it is passed to (default: every one taking it)"),
     )),
 }
 

@@ -210,7 +210,7 @@ def _print_report(args, report) -> None:
           f"{counts['driver_support']} driver support entries, {counts['matrix_apis']} hvsupport rows")
     if report.flag_coverage:
         tree, known, pairs = report.flag_coverage
-        print(f"  source trees: {counts['procedures']} RPC procedures, {counts['driver_flags']} driver-flag versions; "
+        print(f"  source trees: {counts['procedures']} RPC procedures, {counts['driver_flags']} driver-flag-bit versions; "
               f"flag masks determined for {known} of {pairs} (API, driver) pairs in {tree} ({100 * known / pairs:.1f}%)")
     print(f"  {len(report.disagreements)} disagreement(s) between sources" + (":" if report.disagreements else ""))
     by_kind: dict[str, list[dict]] = {}

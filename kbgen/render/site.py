@@ -196,9 +196,17 @@ class Catalog:
             "symbol": [s["name"] for s in self.symbols],
             "driver": sorted({r["driver"] for r in self.support}),
             "matrix": sorted({m["driver_group"] for m in self.matrix.values()} | set(self.group_drivers)),
-            "release": [r["version"] for r in self.releases],
+            "release": [r["version"] for r in self.release_list],
         }
         return {directory: page_names(members) for directory, members in names.items()}
+
+    @cached_property
+    def release_list(self) -> list[dict]:
+        """Every known release, oldest first: each dated one of news.html and each ingested one, with its date and whether it was ingested."""
+        ingested = {r["version"]: r for r in self.releases}
+        versions = sorted(set(self.dated.dates) | set(ingested), key=version_key)
+        return [{"version": v, "version_key": version_key(v), "date": self.dated.date(v), "ingested": v in ingested,
+                 "suite": ingested.get(v, {}).get("suite"), "symbols": ingested.get(v, {}).get("symbols")} for v in versions]
 
     def page(self, name: str, directory: str) -> str:
         """The path of NAME's page in DIRECTORY, from the top of the site."""
@@ -212,48 +220,61 @@ class Catalog:
     def procedures_of(self) -> dict[str, list[dict]]:
         return _grouped((p["api"], p) for p in self.procedures if p["api"])
 
-    @cached_property
-    def accepted_by(self) -> dict[str, list[tuple[str, str, str]]]:
-        """Flag (its canonical name) -> (driver, API, since) for every driver mask accepting it."""
-        return _grouped(
-            (self.canonical(flag["flag"]), (column["driver"], api, flag["since"]))
-            for api, columns in sorted(self.flag_checks.items()) for column in columns for flag in column["flags"]
-        )
-
-    def canonical(self, name: str) -> str:
-        """The constant NAME stands for: libvirt defines some flags as others (VIR_DOMAIN_VCPU_LIVE = VIR_DOMAIN_AFFECT_LIVE)."""
-        return self.by_name.get(name, {}).get("alias_of") or name
-
-    def flag_value(self, name: str) -> int | None:
-        return self.by_name.get(name, {}).get("int_value")
-
     def flag_rows(self, api: str) -> list[dict]:
-        """The flags API takes (its flag types' constants, then others a driver's mask accepts), with the drivers accepting each."""
-        accepted: dict[str, dict[str, dict]] = {}
+        """One row per flag bit API takes (its flag types' constants, then bits only a driver's mask names), with the
+        names of the bit and each driver's acceptance of it."""
+        accepted: dict[int, dict[str, dict]] = {}
         for column in self.flag_checks.get(api, []):
-            for flag in column["flags"]:
-                accepted.setdefault(self.canonical(flag["flag"]), {})[column["driver"]] = flag
-        linked = sorted((c["name"] for t in self.flag_types.get(api, []) for c in self.constants.get(t, [])), key=self._value_order)
-        extra = sorted(set(accepted) - {self.canonical(n) for n in linked}, key=self._value_order)
-        return [{"flag": n, "value": self.flag_value(n), "accepted": accepted.get(self.canonical(n), {})} for n in linked + extra]
+            for bit in column["bits"]:
+                accepted.setdefault(bit["bit"], {})[column["driver"]] = bit
+        own = self._own_bits(api)
+        rows = []
+        for value in sorted(set(own) | set(accepted)):
+            names = own.get(value, []) + [n for b in accepted.get(value, {}).values() for n in b["names"]]
+            rows.append({"bit": value, "names": list(dict.fromkeys(names)), "own": own.get(value, []), "accepted": accepted.get(value, {})})
+        return rows
 
-    def _value_order(self, name: str) -> tuple:
-        value = self.flag_value(name)
-        return (value is None, value or 0, name)
+    def _own_bits(self, api: str) -> dict[int, list[str]]:
+        constants = sorted((c for t in self.flag_types.get(api, []) for c in self.constants.get(t, [])), key=lambda c: (c["since_key"], c["name"]))
+        found: dict[int, list[str]] = {}
+        for c in constants:
+            if c["int_value"] and c["int_value"] > 0 and c["int_value"] & (c["int_value"] - 1) == 0:
+                found.setdefault(c["int_value"], []).append(c["name"])
+        return found
+
+    def zero_flags(self, api: str) -> list[str]:
+        return [c["name"] for t in self.flag_types.get(api, []) for c in self.constants.get(t, []) if c["int_value"] == 0]
 
     def flag_matrix(self, api: str) -> dict | None:
-        """Flags by driver: one row per flag, one column per driver whose newest analysed mask is on record."""
+        """Flags by driver: one row per flag bit, one column per driver whose newest analysed mask is on record."""
         columns = self.flag_checks.get(api)
         if not columns:
             return None
-        rows = self.flag_rows(api)
         return {
             "columns": columns,
-            "rows": [dict(r, cells=[_flag_cell(c, r["accepted"].get(c["driver"])) for c in columns]) for r in rows if r["value"] != 0],
-            "zero": [r["flag"] for r in rows if r["value"] == 0],
+            "rows": [dict(r, cells=[self._flag_cell(c, r) for c in columns]) for r in self.flag_rows(api)],
+            "zero": self.zero_flags(api),
             "unknown": [c for c in columns if not c["known"]],
             "trees": sorted({c["tree"] for c in columns}, key=version_key),
         }
+
+    def _flag_cell(self, column: dict, row: dict) -> dict:
+        cell = {"driver": column["driver"], "reason": column["reason"], "tree": column["tree"], "bit": row["bit"]}
+        if column["driver"] in row["accepted"]:
+            return cell | {"status": "ok", "since": row["accepted"][column["driver"]]["since"]}
+        if not column["known"]:
+            return cell | {"status": "unknown"}
+        return cell | {"status": "past" if self.past_sources(row["own"], column["tree"]) else "no"}
+
+    def past_sources(self, names: list[str], tree: str) -> bool:
+        """Whether every one of NAMES may have arrived after TREE, the newest analysed source: nothing is known of them."""
+        return bool(names) and all(self.by_name[n]["since_key"] > version_key(tree) for n in names)
+
+    def accepted_by(self, flag: str) -> list[tuple[str, str, dict]]:
+        """(driver, API, since) for every driver mask accepting FLAG's bit, in each function taking it."""
+        sym = self.by_name[flag]
+        return [(column["driver"], api, bit["since"]) for api in self.takers.get(sym["enum_type"], [])
+                for column in self.flag_checks.get(api, []) for bit in column["bits"] if bit["bit"] == sym["int_value"]]
 
     def flag_masks(self, driver: str, rows: list[dict]) -> dict | None:
         """Of the flag-taking APIs DRIVER implements, how many have a known mask (None: no mask on record)."""
@@ -269,17 +290,14 @@ def _source_facts(conn: sqlite3.Connection) -> dict:
     flag_apis = [r[0] for r in conn.execute("SELECT DISTINCT api FROM flag_checks ORDER BY api")]
     return {
         "procedures": [dict(r, since_version=query.procedure_version(r)) for r in conn.execute("SELECT * FROM procedures ORDER BY protocol, number")],
-        "implementations": [dict(r) for r in conn.execute("SELECT function, driver, api FROM implementations ORDER BY function, api")],
-        "flag_checks": {api: query.flags_by_driver(conn, api) for api in flag_apis},
+        "implementations": [dict(r) for r in conn.execute(
+            "SELECT function, driver, api FROM implementations UNION SELECT performer, driver, api FROM flag_checks ORDER BY 1, 3")],
+        "flag_checks": {api: flagbits.flags_by_driver(conn, api) for api in flag_apis},
+        "newest_source": flagbits.newest_source(conn),
         "sections": _grouped(conn.execute("SELECT section, symbol FROM symbol_sections ORDER BY section, symbol")),
     }
 
 
-def _flag_cell(column: dict, accepted: dict | None) -> dict:
-    cell = {"driver": column["driver"], "reason": column["reason"]}
-    if accepted:
-        return cell | {"status": "ok", "since": accepted["since"], "flag": accepted["flag"]}
-    return cell | {"status": "no" if column["known"] else "unknown"}
 
 
 def _with_version(row: dict) -> dict:
@@ -344,7 +362,8 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
     env.filters["slug"] = slug
     env.filters["page"] = catalog.page
     env.filters["breakable"] = breakable
-    env.filters["bound"] = bound_text
+    env.filters["bound"] = lambda version: bound_text(catalog.dated.dated(dict(version)) if version else version)
+    env.filters["date"] = catalog.dated.date
     env.globals["inline_asset"] = _inline_asset
     env.globals.update(
         meta=catalog.meta,
@@ -359,7 +378,7 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
 def _render_into(out: Path, catalog: Catalog, base_url: str) -> int:
     site = SiteWriter(out, catalog)
     windows = _release_windows(catalog)
-    site.page("index.html", "index.html", counts=_kind_counts(catalog.symbols), windows=windows)
+    site.page("index.html", "index.html", counts=_kind_counts(catalog.symbols), windows=[w for w in windows if w["release"]["ingested"]])
     _symbol_pages(site)
     _matrix_pages(site)
     _driver_pages(site)
@@ -484,10 +503,10 @@ def _driver_history(rows: list[dict]) -> list[dict]:
 
 
 def _release_windows(catalog: Catalog) -> list[dict]:
-    """Each ingested release with what arrived after the previous one, up to and including it."""
+    """Each known release with what arrived after the previous one, up to and including it."""
     windows = []
     previous = None
-    for release in catalog.releases:
+    for release in catalog.release_list:
         low, high = (previous["version_key"] if previous else -1), release["version_key"]
         added = [s for s in catalog.symbols if low < s["since_key"] <= high]
         added.sort(key=lambda s: (s["since_key"], s["name"]))
@@ -578,8 +597,7 @@ def explain_data(catalog: Catalog) -> dict:
 
 
 def _decodable_flags(catalog: Catalog, api: str) -> list[list]:
-    rows = sorted((r for r in catalog.flag_rows(api) if r["value"] and r["value"] > 0), key=lambda r: r["value"])
-    return [[r["flag"], r["value"], {driver: since_text(f["since"]) for driver, f in r["accepted"].items()}] for r in rows]
+    return [[r["names"][0], r["bit"], {driver: since_text(b["since"]) for driver, b in r["accepted"].items()}] for r in catalog.flag_rows(api)]
 
 
 def _support_entry(row: dict) -> list[str]:

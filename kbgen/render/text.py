@@ -90,24 +90,32 @@ def _flags_by_driver(drivers: list[dict], prefix: str) -> list[str]:
     for d in drivers:
         if not d["known"]:
             text = f"unknown as of {d['tree']} ({d['reason']})"
-        elif not d["flags"]:
+        elif not d["bits"]:
             text = f"no flags (as of {d['tree']})"
         else:
-            text = " · ".join(f"{f['flag'].removeprefix(prefix)} {bound_text(f['since'])}" for f in d["flags"])
+            text = " · ".join(f"{_bit_names(b, prefix)} {bound_text(b['since'])}" for b in d["bits"])
         for i, line in enumerate(_pack(text.split(" · "), " · ", width() - 11 - pad)):
             lines.append(_field("", f"{d['driver'] if i == 0 else '':<{pad}}{line}"))
     return lines
 
 
+def _bit_names(bit: dict, prefix: str) -> str:
+    """'0x1 AFFECT_LIVE (VIR_DOMAIN_AFFECT_LIVE)': a bit, the API's own name for it and the names its masks used."""
+    names = [n.removeprefix(prefix) for n in bit["names"]]
+    return f"{bit['bit']:#x} {names[0]}" + (f" ({', '.join(names[1:])})" if names[1:] else "")
+
+
 def _acceptance(verdict: dict) -> str:
-    where = f"{verdict['driver']} {verdict['function']}"
+    where = f"{verdict['function']} ({verdict['driver']})"
     if verdict["status"] == "accepted":
-        return f"{where}: {since_text(verdict['since'])}"
-    if verdict["status"] == "rejected":
-        return f"{where}: not accepted (as of {verdict['tree']})"
-    if verdict["status"] == "unknown":
-        return f"{where}: unknown ({verdict['reason']})"
-    return f"{where}: no flag check known (the driver may not implement it)"
+        bit = f"; bit {verdict['bit']:#x} {since_text(verdict['bit_since'])} as {', '.join(verdict['bit_names'])}"
+        return f"{where}: {since_text(verdict['since'])}" + (bit if bound_text(verdict["bit_since"]) != bound_text(verdict["since"]) else "")
+    return f"{where}: " + {
+        "rejected": f"not accepted (as of {verdict['tree']})",
+        "unknown": f"unknown ({verdict['reason']})",
+        "past-sources": f"unknown (newest analysed source: {verdict['tree']})",
+        "zero": "value 0, nothing to reject",
+    }.get(verdict["status"], "no flag check known (the driver may not implement it)")
 
 
 def _field(label: str, text: str, paint=lambda t: t) -> str:
@@ -225,6 +233,26 @@ def outside(release: dict) -> str | None:
     return None
 
 
+def _window(releases: list[dict]) -> str:
+    """': 2 releases (0.9.10 2012-02-13, 0.9.11 2012-04-03)': the known releases of a diff's window, at most the first and last."""
+    if not releases:
+        return ": no known release in this window"
+    shown = releases if len(releases) <= 2 else [releases[0], releases[-1]]
+    return f": {len(releases)} release{'s' if len(releases) > 1 else ''} (" + (" ... " if len(releases) > 2 else ", ").join(
+        f"{r['version']} {r['date']}" for r in shown) + ")"
+
+
+def outside(release: dict) -> str | None:
+    """The warning for a release given that lies outside the knowledge base (docs/json.md GIVEN_RELEASE); None for a known one."""
+    version = release["version"] if release["given"] == release["version"] else f"{release['given']} (read as {release['version']})"
+    if release["status"] == "never-released":
+        return (f"{version} was never released (the known releases around it are {release['before'] or 'none'} and {release['next']}): "
+                "the answer is outside the knowledge base")
+    if release["status"] == "after-newest":
+        return f"{version} lies past the newest known release, {release['newest']}: the answer is outside the knowledge base"
+    return None
+
+
 def _indented(items: list[str], first: str, rest: str) -> list[str]:
     """Items joined by commas into lines that fit the terminal: `first` before the first line, `rest` before the others."""
     lines = _pack(items, ", ", width() - max(len(first), len(rest)))
@@ -292,12 +320,19 @@ def explain(answer: dict, s: Style) -> list[str]:
         times = f"  ({f['count']} times)" if f.get("count", 1) > 1 else ""
         lines += [s.bold(f["matched"]) + times, _field("means", f["meaning"])]
         for flag in f.get("flags", []):
-            accepted = f"accepted {since_text(flag['driver_accepts_since'])}" if flag["driver_accepts_since"] else "not accepted by this driver"
+            accepted = _decoded_flag(flag)
             others = f"; accepted by {', '.join(flag['accepted_by'])}" if flag["accepted_by"] else ""
             lines.append(_field("", f"{flag['flag']} (0x{flag['value']:x}): {accepted}{others}"))
         if f.get("advice"):
             lines.append(_field("do", f["advice"]))
     return lines + _read_limits(answer, s)
+
+
+def _decoded_flag(flag: dict) -> str:
+    if flag["driver_accepts_since"]:
+        return f"accepted {since_text(flag['driver_accepts_since'])}"
+    return {"rejected": "not accepted by this driver", "past-sources": f"unknown (newest analysed source: {flag['tree']})"}.get(
+        flag["status"], "unknown (mask not read)")
 
 
 def _read_limits(answer: dict, s: Style) -> list[str]:
@@ -318,4 +353,17 @@ def check(answer: dict, s: Style) -> list[str]:
     lines.append(_field("why", answer["reason"]))
     if answer["works_from"] and answer["works"] is not True:
         lines.append(_field("works", since_text(answer["works_from"], "from")))
+    if len(answer.get("functions", [])) > 1:
+        lines += _per_function(answer["functions"], s)
+    return lines
+
+
+def _per_function(verdicts: list[dict], s: Style) -> list[str]:
+    pad = max(len(v["function"]) for v in verdicts) + 2
+    lines = []
+    for v in verdicts:
+        word = {True: s.version("works"), False: s.removed("fails"), None: "cannot tell"}[v["works"]]
+        lines.append(f"  {v['function']:<{pad}}{word}: {v['reason']}")
+        if v.get("error"):
+            lines.append(f"  {'':<{pad}}error: {v['error']}")
     return lines

@@ -6,7 +6,7 @@ two in step). The writer (writer.py) creates it; the reader (reader.py) checks i
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # table -> (columns with SQLite types, primary key, indexes)
 SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
@@ -106,5 +106,23 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         },
         ("api", "driver", "argument", "release"),
         [],
+    ),
+    "xml_paths": (
+        {
+            "path": str, "format": str, "kind": str, "first_release": str, "first_key": int, "last_release": str,
+            "last_key": int, "schema_origin": str, "since": str, "since_key": int, "hypervisors": str,
+            "hypervisor_versions": str, "doc_method": str, "doc_origin": str,
+        },
+        ("path",),
+        [("format",)],
+    ),
+    "xml_notes": (
+        {
+            "release": str, "page": str, "line": int, "since": str, "since_key": int, "hypervisors": str,
+            "hypervisor_versions": str, "subject": str, "path": str, "method": str, "reason": str, "schema_release": str,
+            "origin": str,
+        },
+        (),
+        [("path",)],
     ),
 }
