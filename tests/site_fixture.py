@@ -239,6 +239,53 @@ SECTIONS = [
     {"symbol": "virDomainQemuAttach", "module": "qemu", "section": "LIBVIRT_QEMU_0.8.3", "version": "0.8.3"},
 ]
 
+SCHEMA_ORIGIN = "{release}:libvirt0_{release}_amd64.deb:usr/share/libvirt/schemas/domain.rng"
+PAGE_ORIGIN = "11.3.0:libvirt-doc_11.3.0_all.deb:usr/share/doc/libvirt-doc/html/formatdomain.html"
+
+
+def xml_path(path: str, kind: str, first: str, since: str | None = None, *, hypervisors: str = "", versions: str = "",
+             method: str | None = None, line: int = 0) -> dict:
+    return {
+        "path": path, "format": path.split("/")[0], "kind": kind, "first_release": first, "first_key": version_key(first),
+        "last_release": RELEASES[-1], "last_key": version_key(RELEASES[-1]), "schema_origin": SCHEMA_ORIGIN.format(release=RELEASES[-1]),
+        "since": since, "since_key": version_key(since) if since else None, "hypervisors": hypervisors,
+        "hypervisor_versions": versions, "doc_method": method, "doc_origin": f"{PAGE_ORIGIN} line {line}" if since else None,
+    }
+
+
+XML_PATHS = [
+    xml_path("domain", "element", "7.0.0", "0.0.1", method="dt-term", line=10),
+    xml_path("domain/devices", "element", "7.0.0"),
+    xml_path("domain/devices/disk", "element", "7.0.0"),
+    xml_path("domain/devices/disk/@type", "attribute", "7.0.0", "0.0.3", method="dd-term", line=20),
+    xml_path("domain/devices/disk/@type=file", "value", "7.0.0"),
+    xml_path("domain/devices/disk/@type=nvme", "value", "7.0.0", "6.0.0", method="value-list", line=21),
+    xml_path("domain/devices/disk/@type=vhostuser", "value", "9.0.0", "7.1.0", method="value-list", line=21),
+    xml_path("domain/devices/disk/@type=vhostvdpa", "value", "11.3.0", "9.8.0", hypervisors="qemu", versions="qemu 8.1.0",
+             method="value-list", line=22),
+    xml_path("domain/cpu", "element", "7.0.0"),
+    xml_path("domain/cpu/@migratable", "attribute", "7.0.0"),
+    xml_path("domain/metadata", "element", "7.0.0"),
+    xml_path("domain/metadata/*", "element", "7.0.0"),
+    xml_path("network/forward/@mode=open", "value", "7.0.0", "5.5.0", method="value-list", line=30),
+]
+
+
+def xml_note(line: int, since: str | None, path: str | None, method: str | None, reason: str | None, subject: str | None,
+             hypervisors: str = "") -> dict:
+    return {
+        "release": "11.3.0", "page": "formatdomain.html", "line": line, "since": since,
+        "since_key": version_key(since) if since else None, "hypervisors": hypervisors, "hypervisor_versions": "",
+        "subject": subject, "path": path, "method": method, "reason": reason, "schema_release": "11.3.0", "origin": PAGE_ORIGIN,
+    }
+
+
+XML_NOTES = [
+    xml_note(21, "6.0.0", "domain/devices/disk/@type=nvme", "value-list", None, "disk/type=nvme"),
+    xml_note(40, "8.6.0", None, None, "2 names in its sentence", None, "qemu"),
+    xml_note(41, None, None, None, "no version in the note", None),
+]
+
 
 def site_tables() -> dict[str, list[dict]]:
     return {
@@ -283,6 +330,8 @@ def site_tables() -> dict[str, list[dict]]:
         "driver_params": DRIVER_PARAMS,
         "enum_checks": ENUM_CHECKS,
         "symbol_sections": [dict(row, origin=TREE_ORIGIN.format(release=RELEASES[-1])) for row in SECTIONS],
+        "xml_paths": XML_PATHS,
+        "xml_notes": XML_NOTES,
     }
 
 

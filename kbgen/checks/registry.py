@@ -34,6 +34,7 @@ CHECKS: dict[str, Check] = {c.kind: c for c in (
     Check("syms-vs-xml", "the public symbol file's version section and the API XML give a symbol different versions"),
     Check("driver-missing", "a driver is in the driver tables of a source tree but not in that release's hvsupport.html, or the reverse"),
     Check("source-vs-hvsupport", "a driver table entry of a source tree and that release's hvsupport.html disagree about an API"),
+    Check("xml-since-vs-schema", "a format page says an XML element, attribute or value arrived in a release after one whose schema already accepts it"),
 )}
 
 

@@ -80,9 +80,10 @@ class Resolver:
             return [_schemas(version, path, str(path))]
         if path.is_dir():
             found = [p for p in sorted(path.rglob("*")) if p.name in INPUT_NAMES and p.is_file()]
-            if not found:
+            schemas = [_schemas(version, path / SCHEMAS_NAME, str(path / SCHEMAS_NAME))] if is_schema_dir(path / SCHEMAS_NAME) else []
+            if not found and not schemas:
                 raise InputError(path, f"no libvirt input files ({', '.join(INPUT_NAMES)}) in this directory")
-            return [self._input(version, p, str(p)) for p in found]
+            return [self._input(version, p, str(p)) for p in found] + schemas
         if not path.is_file():
             raise InputError(path, "no such file or directory")
         if sha256 and _sha256(path) != sha256:

@@ -18,6 +18,8 @@ from kbgen.merge.backends import complete_support, table_rows
 from kbgen.merge.flagbits import driver_flag_rows
 from kbgen.merge.trees import tree_tables
 from kbgen.merge.typedparams import driver_param_rows, enum_check_rows, param_check_rows
+from kbgen.merge.virsh import virsh_tables
+from kbgen.merge.xmlpaths import xml_tables
 from kbgen.parse.apixml import Symbol
 from kbgen.parse.hvsupport import SupportMatrix
 from kbgen.parse.release import ReleaseData
@@ -61,6 +63,8 @@ class _Merger:
             "checks": check_rows(),
         }
         tables.update(self._tree_tables(tables))
+        tables.update(virsh_tables(self.trees, {row["name"]: row for row in symbols}))
+        tables.update(xml_tables(self.releases, self.disagree))
         return tables
 
     # --- source trees ----------------------------------------------------------------

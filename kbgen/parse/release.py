@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbgen.inputs.sources import HVSUPPORT_NAME, NEWS_NAME, SOURCE_TREE_NAME, InputFile
+from kbgen.inputs.sources import FORMAT_DOC_NAMES, HVSUPPORT_NAME, NEWS_NAME, SCHEMAS_NAME, SOURCE_TREE_NAME, InputFile
 from kbgen.parse.apixml import ApiDocument, parse_api_xml
+from kbgen.parse.formatdocs import SinceNote, parse_format_doc
 from kbgen.parse.hvsupport import SupportMatrix, parse_hvsupport
 from kbgen.parse.news import ReleaseDate, parse_news
+from kbgen.parse.rng import SchemaFormat, parse_schemas
 
 
 @dataclass
@@ -19,6 +21,8 @@ class ReleaseData:
     tree: InputFile | None = None
     suite: str | None = None
     news: tuple[list[ReleaseDate], InputFile] | None = None
+    schemas: tuple[list[SchemaFormat], InputFile] | None = None
+    format_docs: list[tuple[list[SinceNote], InputFile]] = field(default_factory=list)
 
 
 def read_release(version: str, inputs: list[InputFile], suite: str | None = None) -> ReleaseData:
@@ -30,6 +34,10 @@ def read_release(version: str, inputs: list[InputFile], suite: str | None = None
             data.tree = f
         elif f.name == NEWS_NAME:
             data.news = (parse_news(f.path), f)
+        elif f.name == SCHEMAS_NAME:
+            data.schemas = (parse_schemas(f.path), f)
+        elif f.name in FORMAT_DOC_NAMES:
+            data.format_docs.append((parse_format_doc(f.path), f))
         else:
             data.documents.append((parse_api_xml(f.path), f))
     return data

@@ -107,6 +107,18 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         ("api", "driver", "argument", "release"),
         [],
     ),
+    "virsh_commands": (
+        {"name": str, "alias_of": str, "handler": str, "file": str, "unknown": str, "first_tree": str, "tree": str, "origin": str},
+        ("name",),
+        [],
+    ),
+    "virsh_options": (
+        {"command": str, "option": str, "position": int, "type": str, "alias_of": str, "flags": str, "enum_type": str,
+         "values": str},
+        ("command", "option"),
+        [],
+    ),
+    "virsh_calls": ({"command": str, "api": str, "via": str, "fallback_of": str}, ("command", "api"), [("api",)]),
     "xml_paths": (
         {
             "path": str, "format": str, "kind": str, "first_release": str, "first_key": int, "last_release": str,

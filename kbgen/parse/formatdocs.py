@@ -1,0 +1,202 @@
+"""libvirt's format pages (formatdomain.html, ...): their "Since X" notes and what each one is about.
+
+Only facts are kept: the version, the hypervisors a note names ("QEMU only", "since 8.1.0 and
+QEMU 2.12"), and the names the page's structure ties the note to. How a note was tied is
+recorded with it (`method`); a note the structure does not tie to one name is kept unattached,
+with the reason. Resolving the names into schema paths is merge's work (merge/xmlpaths.py).
+
+Methods, tried in this order:
+  value-list                 `"nvme" ( since 6.0.0 )` in the description of an attribute
+  dt-term                    the note is in a definition term: the term's name
+  sentence-literal           the one name written as code in the note's sentence
+  previous-sentence-literal  the note opens a sentence of its own: the one name of the sentence before
+  dd-term                    the note's sentence names nothing: the term that paragraph describes
+  table-row                  the note is in a table's cell: the name in the row's first cell
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbgen.parse.html import read_html
+from kbgen.versions import is_version
+
+_SINCE = re.compile(r"\bsince\s+v?(\d+\.\d+\.\d+)|^(\d+\.\d+\.\d+)\b", re.IGNORECASE)
+_VALUE_BEFORE = re.compile(r"""["']([\w.+:-]+)["']\s*\(?\s*$""")
+_LITERAL_VALUE = re.compile(r"""^\s*\(?\s*$""")
+_NAME = re.compile(r"^<?/?@?([A-Za-z_][\w:.-]*)(?:\s*=\s*['\"]?([\w.+:-]+)['\"]?)?/?>?$")
+_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-Z(<])|[.;:]\s*$")
+# Hypervisor names as the pages write them -> libvirt's driver names
+HYPERVISORS = {
+    "qemu": "qemu", "kvm": "qemu", "xen": "libxl", "libxl": "libxl", "lxc": "lxc", "esx": "esx",
+    "vmware": "vmware", "bhyve": "bhyve", "hyper-v": "hyperv", "hyperv": "hyperv", "virtualbox": "vbox",
+    "vbox": "vbox", "openvz": "openvz", "cloud hypervisor": "ch", "ch": "ch", "vz": "vz", "parallels": "vz",
+}
+_HYPERVISOR = re.compile(r"\b(" + "|".join(sorted(map(re.escape, HYPERVISORS), key=len, reverse=True))
+                         + r")\b(?:\s+(\d+\.\d+(?:\.\d+)?))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Target:
+    context: tuple[str, ...]  # the names of the enclosing definition terms, outermost first
+    name: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class SinceNote:
+    page: str
+    line: int
+    since: str | None
+    hypervisors: tuple[str, ...]  # driver names
+    hypervisor_versions: tuple[tuple[str, str], ...]  # (driver, minimum version of the hypervisor)
+    target: Target | None
+    method: str | None
+    reason: str | None = None  # why there is no target
+
+
+def parse_format_doc(path: str | Path) -> list[SinceNote]:
+    path = Path(path)
+    root = read_html(path, "a libvirt format page")
+    return [_note(path.name, span) for span in root.iter("span") if "since" in (span.get("class") or "").split()]
+
+
+def _note(page: str, span) -> SinceNote:
+    text = " ".join("".join(span.itertext()).split())
+    match = _SINCE.search(text)
+    since = match.group(match.lastindex) if match and is_version(match.group(match.lastindex)) else None
+    hypervisors, versions = _qualifiers(text[match.end():] if match else text)
+    if since is None:
+        return SinceNote(page, span.sourceline or 0, None, hypervisors, versions, None, None, "no version in the note")
+    target, method, reason = _attach(span)
+    return SinceNote(page, span.sourceline or 0, since, hypervisors, versions, target, method, reason)
+
+
+def _qualifiers(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    found = [(HYPERVISORS[m.group(1).lower()], m.group(2)) for m in _HYPERVISOR.finditer(text)]
+    names = tuple(dict.fromkeys(name for name, _ in found))
+    return names, tuple(dict.fromkeys((name, v) for name, v in found if v))
+
+
+def _attach(span) -> tuple[Target | None, str | None, str | None]:
+    context = _context(span)
+    value = _value_before(span)
+    if value is not None and context:
+        return Target(context[:-1], context[-1], value), "value-list", None
+    term = _enclosing(span, "dt")
+    if term is not None:
+        name = _term_name(term)
+        return (Target(context, *name), "dt-term", None) if name else (None, None, "a term without a name")
+    cell = _enclosing(span, "td")
+    if cell is not None:
+        name = _term_name(cell.getparent()[0]) or _literal_name(cell.getparent()[0])
+        return (Target(context, *name), "table-row", None) if name else (None, None, "a table row without a name")
+    block = _block(span)
+    sentences = _sentences(block, span)
+    mine = next(i for i, s in enumerate(sentences) if span in s[1])
+    names = _names(sentences[mine][0])
+    if len(names) == 1 and context and names[0] == (context[-1], None):
+        context = context[:-1]
+    if len(names) == 1:
+        return Target(context, *names[0]), "sentence-literal", None
+    if names:
+        return None, None, f"{len(names)} names in its sentence"
+    previous = _names(sentences[mine - 1][0]) if sentences[mine][2] and mine > 0 else []
+    if len(previous) == 1:
+        if context and previous[0] == (context[-1], None):
+            context = context[:-1]
+        return Target(context, *previous[0]), "previous-sentence-literal", None
+    if previous:
+        return None, None, f"{len(previous)} names in the sentence before"
+    if context and _enclosing(span, "dd") is not None:
+        return Target(context[:-1], context[-1]), "dd-term", None
+    return None, None, "no name near it"
+
+
+def _value_before(span) -> str | None:
+    previous = span.getprevious()
+    before = (previous.tail if previous is not None else span.getparent().text) or ""
+    match = _VALUE_BEFORE.search(before)
+    if match:
+        return match.group(1)
+    if previous is not None and _is_literal(previous) and _LITERAL_VALUE.match(before) and "(" in before:
+        name = _literal_name(previous)
+        return name[0] if name else None
+    return None
+
+
+def _context(span) -> tuple[str, ...]:
+    """The names of the terms whose descriptions (dd) enclose span, outermost first."""
+    names = []
+    for dd in span.iterancestors("dd"):
+        term = dd.getprevious()
+        while term is not None and term.tag != "dt":
+            term = term.getprevious()
+        name = _term_name(term) if term is not None else None
+        if name and not name[1]:
+            names.append(name[0])
+    return tuple(reversed(names))
+
+
+def _enclosing(span, tag: str):
+    return next(span.iterancestors(tag), None)
+
+
+def _block(span):
+    return next(a for a in span.iterancestors() if a.tag in ("p", "li", "dd", "td", "div", "section", "body"))
+
+
+def _term_name(term) -> tuple[str, str | None] | None:
+    for literal in term.iter():
+        if _is_literal(literal):
+            return _literal_name(literal)
+    return None
+
+
+def _is_literal(el) -> bool:
+    return el.tag == "code" or (el.tag == "span" and "literal" in (el.get("class") or "").split())
+
+
+def _literal_name(el) -> tuple[str, str | None] | None:
+    match = _NAME.match(" ".join("".join(el.itertext()).split()))
+    return (match.group(1).split(":")[-1], match.group(2)) if match else None
+
+
+def _sentences(block, span) -> list[tuple[list, set, bool]]:
+    """The block cut into sentences: (names written as code, elements in it, whether span opens it)."""
+    sentences: list[tuple[list, set, bool]] = [([], set(), False)]
+    pending_open = True
+
+    def text(s: str | None) -> None:
+        nonlocal pending_open
+        parts = _SENTENCE_END.split(s or "")
+        for _ in parts[1:]:
+            sentences.append(([], set(), False))
+        pending_open = (pending_open or len(parts) > 1) and not parts[-1].strip(" \n(")
+
+    def walk(el) -> None:
+        nonlocal pending_open
+        for child in el:
+            if child is span:
+                names, members, _ = sentences[-1]
+                sentences[-1] = (names, members | {span}, pending_open and not names)
+                pending_open = False
+            elif _is_literal(child):
+                if (name := _literal_name(child)) is not None:
+                    sentences[-1][0].append(name)
+                pending_open = False
+            elif child.tag not in ("pre", "dl", "ul", "ol", "table"):
+                text(child.text)
+                walk(child)
+            text(child.tail)
+
+    text(block.text)
+    walk(block)
+    return sentences
+
+
+def _names(names: list) -> list[tuple[str, str | None]]:
+    return list(dict.fromkeys(names))
+
