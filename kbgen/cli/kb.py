@@ -129,6 +129,8 @@ def _exit_status(command: str, answers, missing) -> int:
 
 def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
     """The answers to print and the names not found, as (name, suggestions)."""
+    if args.command == "virsh" or args.command == "check" and args.names[0] == "virsh":
+        return _virsh_answers(args, conn, query)
     if args.command in ("since", "check"):
         answers, missing = [], []
         args.driver = query.known_driver(conn, args.driver)
@@ -157,6 +159,25 @@ def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
         return [query.drivers(conn, args.driver)], []
     except query.NotFound as err:
         return [], [(err.name, err.suggestions)]
+
+
+def _virsh_answers(args, conn, query) -> tuple[list, list]:
+    """`kb virsh WORDS`, or `kb check ... -- virsh WORDS`: each API and flag the command line needs, checked."""
+    from kbgen.answers import virsh
+
+    uri_driver, words = virsh.command_line(args.words if args.command == "virsh" else args.names)
+    driver = query.known_driver(conn, args.driver or uri_driver)
+    try:
+        if not words:
+            return [virsh.commands(conn)], []
+        answer = virsh.virsh(conn, words, driver)
+    except query.NotFound as err:
+        return [], [(err.name, err.suggestions)]
+    if args.command == "virsh":
+        return [answer], []
+    from kbgen.answers.diagnose import check
+
+    return [check(conn, args.server, driver, name, args.api) for name in virsh.required_names(answer)], []
 
 
 def _stdin():

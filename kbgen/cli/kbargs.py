@@ -68,6 +68,10 @@ COMMANDS: dict[str, tuple[str, tuple[dict, ...]]] = {
         _opt("--driver", metavar="DRIVER", help="the connection's driver, e.g. qemu"),
         _opt("--api", metavar="API", help="of a flag: only the function it is passed to (default: every one taking it)"),
     )),
+    "virsh": ("the APIs, flags and fallbacks of a virsh command line; all commands without one", (
+        _opt("--driver", metavar="DRIVER", help="the connection's driver: per-driver support and the oldest daemon that works"),
+        _pos("words", "COMMAND [ARG...]", "a virsh command and its arguments, as typed after `virsh`", nargs="..."),
+    )),
 }
 
 
@@ -98,7 +102,8 @@ def fast_parse(argv: list[str]) -> Args | None:
     command, arguments = rest[0], COMMANDS[rest[0]][1]
     options = {o["flag"]: o for o in (*GLOBAL_OPTIONS, *(a for a in arguments if "flag" in a))}
     values.update({a["dest"]: a["default"] for a in arguments if "flag" in a})
-    positionals = _read_options(rest[1:], options, values, stop_at_positional=False)
+    remainder = any(a.get("nargs") == "..." for a in arguments)
+    positionals = _read_options(rest[1:], options, values, stop_at_positional=remainder)
     if positionals is None or any(values.get(a["dest"]) is None for a in arguments if a.get("required")):
         return None
     if not _assign(positionals, [a for a in arguments if "flag" not in a], values):
@@ -151,7 +156,9 @@ def _convert(argument: dict, text: str):
 def _assign(positionals: list[str], arguments: list[dict], values: dict) -> bool:
     for argument in arguments:
         nargs = argument["nargs"]
-        if nargs == "+":
+        if nargs == "...":
+            values[argument["dest"]], positionals = positionals, []
+        elif nargs == "+":
             if not positionals:
                 return False
             values[argument["dest"]], positionals = positionals, []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kbgen.render import argtext
+from kbgen.render import argtext, virshtext
 from kbgen.render.bounds import bound_text, date_suffix, dated_text, since_text
 
 SOURCE_LABELS = {
@@ -367,3 +367,7 @@ def _per_function(verdicts: list[dict], s: Style) -> list[str]:
         if v.get("error"):
             lines.append(f"  {'':<{pad}}error: {v['error']}")
     return lines
+
+
+def virsh(answer: dict, s: Style) -> list[str]:
+    return virshtext.virsh(answer, s) if "command" in answer else virshtext.commands(answer, s)

@@ -1,0 +1,144 @@
+"""`kb virsh`: what a virsh command line calls, and the oldest daemon it works against."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from kbgen.answers import query
+from kbgen.versions import version_key
+
+
+def commands(conn: sqlite3.Connection) -> dict:
+    rows = conn.execute(
+        "SELECT c.name, c.alias_of, c.first_tree, (SELECT COUNT(*) FROM virsh_calls k WHERE k.command = c.name) AS apis "
+        "FROM virsh_commands c ORDER BY c.name")
+    return {"commands": [{"name": r["name"], "alias_of": r["alias_of"], "apis": r["apis"], "first_tree": r["first_tree"]}
+                         for r in rows]}
+
+
+def virsh(conn: sqlite3.Connection, words: list[str], driver: str | None = None) -> dict:
+    """The answer for `virsh COMMAND [ARG...]` (words without `virsh`); driver: the connection's."""
+    name, alias = _command(conn, words[0])
+    options = {r["option"]: dict(r) for r in conn.execute(
+        "SELECT * FROM virsh_options WHERE command = ? ORDER BY position", (name,))}
+    chosen = _chosen(options, words[1:])
+    row = conn.execute("SELECT * FROM virsh_commands WHERE name = ?", (name,)).fetchone()
+    calls = [dict(r) for r in conn.execute("SELECT * FROM virsh_calls WHERE command = ?", (name,))]
+    flags = [_symbol(conn, flag, option) for option, value in chosen for flag in _split(options[option]["flags"])]
+    values = [_symbol(conn, constant, option, value) for option, value in chosen
+              if (constant := _value_constant(options[option], value))]
+    apis = [_api(conn, c, driver) for c in calls]
+    return {
+        "command": name, "typed": words[0], "alias": alias, "handler": row["handler"], "driver": driver,
+        "options": [{"option": o, "value": v} for o, v in chosen], "unknown_options": _unknown(options, words[1:]),
+        "apis": apis, "flags": flags, "values": values,
+        "fallbacks": [{"api": c["api"], "instead_of": c["fallback_of"]} for c in calls if c["fallback_of"]],
+        "works_from": _works_from(apis, flags + values) if driver else None,
+        "unknown": row["unknown"], "tree": row["tree"], "origin": row["origin"],
+    }
+
+
+def required_names(answer: dict) -> list[str]:
+    """The APIs and flags a daemon must have for the command line: what `kb check` checks."""
+    apis = [a["api"] for a in answer["apis"] if not a["fallback_of"] and a["served"]]
+    return apis + [f["name"] for f in answer["flags"]]
+
+
+def _command(conn, typed: str) -> tuple[str, str | None]:
+    row = conn.execute("SELECT name, alias_of FROM virsh_commands WHERE name = ?", (typed.lower(),)).fetchone()
+    if row is None:
+        raise query.NotFound(typed, _suggest(conn, typed))
+    return (row["alias_of"], row["name"]) if row["alias_of"] else (row["name"], None)
+
+
+def _suggest(conn, typed: str) -> list[str]:
+    import difflib
+
+    names = [r[0] for r in conn.execute("SELECT name FROM virsh_commands")]
+    close = difflib.get_close_matches(typed.lower(), names, n=3, cutoff=0.6)
+    return close + [n for n in sorted(names) if typed.lower() in n and n not in close][:3 - len(close)]
+
+
+def _chosen(options: dict, args: list[str]) -> list[tuple[str, str | None]]:
+    """(option, value) for each option the arguments give, by name or by position."""
+    chosen, positional = [], [o for o, r in options.items() if r["type"] not in ("bool", "alias")]
+    for arg in args:
+        if arg.startswith("--"):
+            name, _, value = arg[2:].partition("=")
+            name = options[name]["alias_of"] or name if name in options else name
+            if name in options:
+                chosen.append((name, value or None))
+                positional = [o for o in positional if o != name]
+        elif positional:
+            chosen.append((positional.pop(0), arg))
+    return [(o, v) for o, v in chosen if _split(options[o]["flags"]) or _value_constant(options[o], v)]
+
+
+def _unknown(options: dict, args: list[str]) -> list[str]:
+    return [a for a in args if a.startswith("--") and a[2:].partition("=")[0] not in options]
+
+
+def _value_constant(option: dict, value: str | None) -> str | None:
+    if not option["values"] or value is None:
+        return None
+    import json
+
+    return json.loads(option["values"]).get(value)
+
+
+def _split(text: str | None) -> list[str]:
+    return text.split() if text else []
+
+
+def _symbol(conn, name: str, option: str, value: str | None = None) -> dict:
+    row = conn.execute("SELECT since, since_exact, enum_type FROM symbols WHERE name = ?", (name,)).fetchone()
+    since = query.since_version(row["since"], bool(row["since_exact"])) if row else None
+    return {"name": name, "option": option, "value": value, "since": since, "enum_type": row["enum_type"] if row else None}
+
+
+def _api(conn, call: dict, driver: str | None) -> dict:
+    row = conn.execute("SELECT since, since_exact FROM symbols WHERE name = ?", (call["api"],)).fetchone()
+    answer = {"api": call["api"], "via": call["via"].split(), "fallback_of": call["fallback_of"],
+              "since": query.since_version(row["since"], bool(row["since_exact"])) if row else None,
+              "driver_since": None, "served": True}
+    if driver is None:
+        return answer
+    support = conn.execute("SELECT * FROM driver_support WHERE api = ? AND driver = ?", (call["api"], driver)).fetchone()
+    if support is not None:
+        return answer | {"driver_since": query.support_version(support)}
+    return answer | {"served": _served_by_driver(conn, call["api"], driver)}
+
+
+def _served_by_driver(conn, api: str, driver: str) -> bool:
+    """False when no driver implements API (the library answers it: virDomainGetName) or another kind of driver
+    than DRIVER's does (storage, network, ...)."""
+    groups = {r[0] for r in conn.execute("SELECT DISTINCT driver_group FROM driver_support WHERE api = ?", (api,))}
+    mine = {r[0] for r in conn.execute("SELECT DISTINCT driver_group FROM driver_support WHERE driver = ?", (driver,))}
+    return bool(groups & mine)
+
+
+def _works_from(apis: list[dict], symbols: list[dict]) -> dict | None:
+    """The newest of the versions everything the command line needs arrived in; None if one is not known."""
+    needed = [a["driver_since"] for a in apis if not a["fallback_of"] and a["served"] and not _has_fallback(a, apis)]
+    needed += [a["driver_since"] for a in apis if _has_fallback(a, apis) and symbols]  # the older API takes no flags
+    needed += [s["since"] for s in symbols]
+    if not needed or any(v is None for v in needed):
+        return None
+    return max(needed, key=lambda v: version_key(v.get("version") or v["upper"]))
+
+
+def _has_fallback(api: dict, apis: list[dict]) -> bool:
+    return any(a["fallback_of"] == api["api"] for a in apis)
+
+
+def command_line(words: list[str]) -> tuple[str | None, list[str]]:
+    """The driver a `-c URI` / `--connect URI` names, and the command with its arguments (a leading `virsh` dropped)."""
+    words = words[1:] if words[:1] == ["virsh"] else list(words)
+    driver = None
+    while words[:1] and words[0].startswith("-"):
+        option = words.pop(0)
+        if option in ("-c", "--connect") and words:
+            driver = words.pop(0).partition(":")[0].partition("+")[0] or None
+        elif option.startswith("--connect="):
+            driver = option.partition("=")[2].partition(":")[0].partition("+")[0] or None
+    return driver, words
