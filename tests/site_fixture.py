@@ -330,6 +330,16 @@ def site_tables() -> dict[str, list[dict]]:
         "driver_params": DRIVER_PARAMS,
         "enum_checks": ENUM_CHECKS,
         "symbol_sections": [dict(row, origin=TREE_ORIGIN.format(release=RELEASES[-1])) for row in SECTIONS],
+        "virsh_commands": [
+            {"name": "dompmsuspend", "alias_of": None, "handler": "cmdDomPMSuspend", "file": "virsh-domain.c", "unknown": None,
+             "first_tree": RELEASES[0], "tree": RELEASES[-1], "origin": TREE_ORIGIN.format(release=RELEASES[-1])},
+        ],
+        "virsh_options": [
+            {"command": "dompmsuspend", "option": "target", "position": 1, "type": "string", "alias_of": None, "flags": "",
+             "enum_type": "virNodeSuspendTarget",
+             "values": '{"mem": "VIR_NODE_SUSPEND_TARGET_MEM", "disk": "VIR_NODE_SUSPEND_TARGET_DISK", "hybrid": null}'},
+        ],
+        "virsh_calls": [{"command": "dompmsuspend", "api": "virDomainPMSuspendForDuration", "via": "", "fallback_of": None}],
         "xml_paths": XML_PATHS,
         "xml_notes": XML_NOTES,
     }

@@ -225,3 +225,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(fixture_db):
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
     assert proc.wait() == 141 and "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_kb_virsh_reads_a_command_line_of_the_fixture_tree(fixture_db, capsys):
+    assert kb_main(["--db", str(fixture_db), "virsh", "--driver", "fake", "undefine", "--nvram"]) == 0
+    out = capsys.readouterr().out
+    assert "--nvram -> VIR_DOMAIN_UNDEFINE_NVRAM" in out
+    assert "fallback virDomainUndefine when the daemon lacks virDomainUndefineFlags" in out
+
+
+def test_kb_virsh_suggests_commands(fixture_db, capsys):
+    assert kb_main(["--db", str(fixture_db), "virsh", "undefin"]) == 1
+    assert "undefine" in capsys.readouterr().err

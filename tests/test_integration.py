@@ -404,3 +404,31 @@ def test_diff_between_two_releases_that_were_not_ingested(real, capsys):
 def test_a_bound_is_counted_in_releases(real, capsys):
     assert kb_main(["--db", str(real[0]), "since", "virDomainUndefineFlags", "--driver", "qemu"]) == 0
     assert "between 0.9.4 and 7.0.0 (104 releases)" in capsys.readouterr().out
+
+
+def kb_json(db, capsys, *argv):
+    code = kb_main(["--db", str(db), argv[0], "--json", *argv[1:]])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_virsh_undefine_managed_save(real, capsys):
+    _, answer = kb_json(real[0], capsys, "virsh", "--driver", "qemu", "undefine", "--managed-save")
+    assert [(f["name"], f["since"]["version"]) for f in answer["flag_options"]] == [("VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4")]
+    assert {(f["api"], f["instead_of"]) for f in answer["fallbacks"]} == {
+        ("virDomainManagedSaveRemove", "virDomainUndefineFlags"), ("virDomainUndefine", "virDomainUndefineFlags")}
+    assert answer["works_from"]["version"] == "0.9.4"
+
+
+def test_virsh_dompmsuspend(real, capsys):
+    _, answer = kb_json(real[0], capsys, "virsh", "--driver", "qemu", "dompmsuspend", "dom", "hybrid")
+    assert "virDomainPMSuspendForDuration" in [a["api"] for a in answer["apis"]]
+    assert [v["name"] for v in answer["value_options"]] == ["VIR_NODE_SUSPEND_TARGET_HYBRID"]
+    assert answer["works_from"]["version"] == "0.9.11"
+
+
+def test_check_a_virsh_command_line(real, capsys):
+    code, answer = kb_json(real[0], capsys, "check", "--server", "0.9.9", "--driver", "qemu", "--",
+                           "virsh", "dompmsuspend", "dom", "hybrid")
+    assert code == 3
+    assert [(r["name"], r["error"]) for r in answer["results"]] == [
+        ("virDomainPMSuspendForDuration", "unknown procedure: 261")]

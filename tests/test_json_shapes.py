@@ -42,6 +42,9 @@ KB_RUNS = [
     ["check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration", "VIR_DOMAIN_TUNABLE_CPU_VCPUPIN", "nope"],
     ["check", "--server", "9.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM", "VIR_DOMAIN_UNDEFINE_KEEP_TPM"],
     ["check", "--server", "12008000", "virDomainUndefineFlags"],
+    ["virsh"], ["virsh", "--driver", "fake", "undefine", "--managed-save", "--nvram"], ["virsh", "dompmsuspend", "dom", "disk"],
+    ["virsh", "helpless"], ["virsh", "undefin"],
+    ["check", "--server", "0.9.9", "--", "virsh", "-c", "fake:///system", "undefine", "--nvram"],
 ]
 SITE_DB_RUNS = [  # the hand-written knowledge base has constants defined as other constants
     ["since", "virDomainSetVcpusFlags", "VIR_DOMAIN_VCPU_LIVE"],

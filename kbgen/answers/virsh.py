@@ -12,7 +12,7 @@ def commands(conn: sqlite3.Connection) -> dict:
     rows = conn.execute(
         "SELECT c.name, c.alias_of, c.first_tree, (SELECT COUNT(*) FROM virsh_calls k WHERE k.command = c.name) AS apis "
         "FROM virsh_commands c ORDER BY c.name")
-    return {"commands": [{"name": r["name"], "alias_of": r["alias_of"], "apis": r["apis"], "first_tree": r["first_tree"]}
+    return {"commands": [{"name": r["name"], "alias_of": r["alias_of"], "api_count": r["apis"], "first_tree": r["first_tree"]}
                          for r in rows]}
 
 
@@ -29,19 +29,19 @@ def virsh(conn: sqlite3.Connection, words: list[str], driver: str | None = None)
               if (constant := _value_constant(options[option], value))]
     apis = [_api(conn, c, driver) for c in calls]
     return {
-        "command": name, "typed": words[0], "alias": alias, "handler": row["handler"], "driver": driver,
-        "options": [{"option": o, "value": v} for o, v in chosen], "unknown_options": _unknown(options, words[1:]),
-        "apis": apis, "flags": flags, "values": values,
+        "virsh_command": name, "typed": words[0], "alias": alias, "handler": row["handler"], "driver": driver,
+        "options": [{"option": o, "given": v} for o, v in chosen], "unknown_options": _unknown(options, words[1:]),
+        "apis": apis, "flag_options": flags, "value_options": values,
         "fallbacks": [{"api": c["api"], "instead_of": c["fallback_of"]} for c in calls if c["fallback_of"]],
         "works_from": _works_from(apis, flags + values) if driver else None,
-        "unknown": row["unknown"], "tree": row["tree"], "origin": row["origin"],
+        "undetermined": row["unknown"], "tree": row["tree"], "origin": row["origin"],
     }
 
 
 def required_names(answer: dict) -> list[str]:
     """The APIs and flags a daemon must have for the command line: what `kb check` checks."""
     apis = [a["api"] for a in answer["apis"] if not a["fallback_of"] and a["served"]]
-    return apis + [f["name"] for f in answer["flags"]]
+    return apis + [f["name"] for f in answer["flag_options"]]
 
 
 def _command(conn, typed: str) -> tuple[str, str | None]:
@@ -93,7 +93,7 @@ def _split(text: str | None) -> list[str]:
 def _symbol(conn, name: str, option: str, value: str | None = None) -> dict:
     row = conn.execute("SELECT since, since_exact, enum_type FROM symbols WHERE name = ?", (name,)).fetchone()
     since = query.since_version(row["since"], bool(row["since_exact"])) if row else None
-    return {"name": name, "option": option, "value": value, "since": since, "enum_type": row["enum_type"] if row else None}
+    return {"name": name, "option": option, "given": value, "since": since, "enum_type": row["enum_type"] if row else None}
 
 
 def _api(conn, call: dict, driver: str | None) -> dict:

@@ -370,4 +370,4 @@ def _per_function(verdicts: list[dict], s: Style) -> list[str]:
 
 
 def virsh(answer: dict, s: Style) -> list[str]:
-    return virshtext.virsh(answer, s) if "command" in answer else virshtext.commands(answer, s)
+    return virshtext.virsh(answer, s) if "virsh_command" in answer else virshtext.commands(answer, s)

@@ -7,28 +7,28 @@ from kbgen.render.bounds import bound_text
 
 def commands(answer: dict, s) -> list[str]:
     pad = max((len(c["name"]) for c in answer["commands"]), default=0) + 2
-    return [f"{c['name']:<{pad}}" + (f"alias of {c['alias_of']}" if c["alias_of"] else f"{c['apis']} APIs")
+    return [f"{c['name']:<{pad}}" + (f"alias of {c['alias_of']}" if c["alias_of"] else f"{c['api_count']} APIs")
             for c in answer["commands"]]
 
 
 def virsh(answer: dict, s) -> list[str]:
-    typed = " ".join([answer["typed"]] + [f"--{o['option']}" + (f" {o['value']}" if o["value"] else "")
+    typed = " ".join([answer["typed"]] + [f"--{o['option']}" + (f" {o['given']}" if o["given"] else "")
                                           for o in answer["options"]])
-    head = f"virsh {typed}" + (f"  (alias of {answer['command']})" if answer["alias"] else "")
+    head = f"virsh {typed}" + (f"  (alias of {answer['virsh_command']})" if answer["alias"] else "")
     lines = [s.bold(head) + f"  handler {answer['handler']}"]
     lines += _apis(answer)
-    for symbol in answer["flags"] + answer["values"]:
-        given = f"--{symbol['option']}" + (f" {symbol['value']}" if symbol["value"] else "")
-        lines.append(f"  {'flag' if not symbol['value'] else 'value':<8} {given} -> {symbol['name']} {bound_text(symbol['since'])}")
+    for symbol in answer["flag_options"] + answer["value_options"]:
+        given = f"--{symbol['option']}" + (f" {symbol['given']}" if symbol["given"] else "")
+        lines.append(f"  {'flag' if not symbol['given'] else 'value':<8} {given} -> {symbol['name']} {bound_text(symbol['since'])}")
     for fallback in answer["fallbacks"]:
         lines.append(f"  fallback {fallback['api']} when the daemon lacks {fallback['instead_of']}")
     if answer["driver"]:
         works = bound_text(answer["works_from"]) if answer["works_from"] else "cannot tell"
         lines.append(f"  works    with a {answer['driver']} daemon from {works}")
     if answer["unknown_options"]:
-        lines.append(f"  unknown  options {' '.join(answer['unknown_options'])}: not options of {answer['command']}")
-    if answer["unknown"]:
-        lines.append(f"  unknown  {answer['unknown']}")
+        lines.append(f"  unknown  options {' '.join(answer['unknown_options'])}: not options of {answer['virsh_command']}")
+    if answer["undetermined"]:
+        lines.append(f"  unknown  {answer['undetermined']}")
     lines.append(f"  source   tools/ of {answer['tree']}:{answer['origin']}")
     return lines
 
