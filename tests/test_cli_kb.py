@@ -136,7 +136,7 @@ def test_search_empty_pattern_is_a_usage_error(kb):
 
 def test_search_without_results_exits_1(kb):
     code, out, err = kb("search", "zzzz")
-    assert code == 1 and "no symbol matches 'zzzz'" in out
+    assert code == 1 and "no symbol or XML path matches 'zzzz'" in out
 
 
 def test_diff_groups_by_kind_and_module(kb):

@@ -216,6 +216,7 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
 
     Rank: exact name, prefix, substring, then a string macro's value (typed
     parameter names such as "group-name"); shorter names first within a rank.
+    XML paths matching it come apart (answers/xmlpaths.py).
     """
     if not pattern.strip():
         raise BadQuery("an empty pattern matches everything; give a few letters of a name")
@@ -230,6 +231,8 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
             " WHEN name LIKE :infix ESCAPE '\\' THEN 2"
             " WHEN kind = 'macro' AND value LIKE :infix ESCAPE '\\' THEN 3 END"
         )
+    from kbgen.answers.xmlpaths import search_paths
+
     escaped = _like_escape(pattern)
     params = {"text": pattern, "glob": pattern.lower(), "prefix": escaped + "%", "infix": f"%{escaped}%"}
     rows = conn.execute(
@@ -244,7 +247,7 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
             {"name": r["name"], "kind": r["kind"], "module": r["module"], "since": since_version(r["since"], bool(r["since_exact"]))}
             for r in rows[:limit]
         ],
-    }
+    } | search_paths(conn, pattern, limit)
 
 
 def suggest(conn: sqlite3.Connection, name: str, limit: int = 5) -> list[str]:

@@ -39,6 +39,10 @@ examples:
                                            what a libvirt error means and what to do
   kb check --server 0.9.9 --driver qemu virDomainPMSuspendForDuration
                                            will it work against that daemon? if not, the error
+  kb since domain/devices/disk/@type=vhostuser
+                                           an XML element, attribute or value: since which release
+  kb check --server 7.0.0 --driver qemu --xml vm.xml
+                                           what in a domain (network, pool, ...) XML that daemon refuses
 
 The knowledge base is, in order: --db PATH, $KBGEN_DB, the one `kbgen build`
 wrote ($XDG_DATA_HOME/kbgen/kb.sqlite), else the snapshot shipped with kbgen.
@@ -119,8 +123,8 @@ def _db_path(args, conn) -> str:
 
 
 def _exit_status(command: str, answers, missing) -> int:
-    empty = {"explain": "findings", "search": "results"}
-    if missing or (command in empty and not answers[0][empty[command]]):
+    empty = {"explain": ("findings",), "search": ("results", "paths")}
+    if missing or (command in empty and not any(answers[0][key] for key in empty[command])):
         return EXIT_NOT_FOUND
     if command == "check" and any(a["works"] is not True for a in answers):
         return EXIT_WOULD_FAIL
@@ -129,16 +133,22 @@ def _exit_status(command: str, answers, missing) -> int:
 
 def _kb_answers(args, conn, query) -> tuple[list | dict, list]:
     """The answers to print and the names not found, as (name, suggestions)."""
-    if args.command == "virsh" or args.command == "check" and args.names[0] == "virsh":
+    if args.command == "virsh" or args.command == "check" and args.names[:1] == ["virsh"]:
         return _virsh_answers(args, conn, query)
     if args.command in ("since", "check"):
         answers, missing = [], []
         args.driver = query.known_driver(conn, args.driver)
+        if args.command == "check" and not args.names and not args.xml:
+            raise query.BadQuery("check: give a NAME (function or flag), or --xml FILE")
         for name in args.names:
             try:
                 answers.append(_each(args, conn, query, name))
             except query.NotFound as err:
                 missing.append((err.name, err.suggestions))
+        if args.command == "check" and args.xml:
+            from kbgen.answers.xmlpaths import check_xml
+
+            answers.append(check_xml(conn, args.server, args.driver, args.xml))
         return answers, missing
     try:
         if args.command == "conflicts":
@@ -192,6 +202,10 @@ def _each(args, conn, query, name: str) -> dict:
         from kbgen.answers.diagnose import check
 
         return check(conn, args.server, args.driver, name, args.api)
+    from kbgen.answers import xmlpaths
+
+    if xmlpaths.is_path(name):
+        return xmlpaths.since_path(conn, name)
     return query.since(conn, name, args.driver, args.api)
 
 

@@ -62,11 +62,12 @@ COMMANDS: dict[str, tuple[str, tuple[dict, ...]]] = {
     "explain": ("what an error message or version line means, and what to do ('-' reads stdin)", (
         _pos("text", "TEXT", nargs="+"),
     )),
-    "check": ("whether each NAME works against a daemon of release VERSION (and a driver)", (
-        _pos("names", "NAME", "function or flag", nargs="+"),
+    "check": ("whether each NAME, or an XML document, works against a daemon of release VERSION (and a driver)", (
+        _pos("names", "NAME", "function or flag", nargs="*"),
         _opt("--server", metavar="VERSION", help="the daemon's libvirt release", required=True),
         _opt("--driver", metavar="DRIVER", help="the connection's driver, e.g. qemu"),
         _opt("--api", metavar="API", help="of a flag: only the function it is passed to (default: every one taking it)"),
+        _opt("--xml", metavar="FILE", help="an XML document (domain, network, pool, ...; '-' reads stdin): what that release's schemas refuse"),
     )),
     "virsh": ("the APIs, flags and fallbacks of a virsh command line; all commands without one", (
         _opt("--driver", metavar="DRIVER", help="the connection's driver: per-driver support and the oldest daemon that works"),
@@ -158,8 +159,8 @@ def _assign(positionals: list[str], arguments: list[dict], values: dict) -> bool
         nargs = argument["nargs"]
         if nargs == "...":
             values[argument["dest"]], positionals = positionals, []
-        elif nargs == "+":
-            if not positionals:
+        elif nargs in ("+", "*"):
+            if not positionals and nargs == "+":
                 return False
             values[argument["dest"]], positionals = positionals, []
         elif nargs == "?":

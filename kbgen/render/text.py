@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kbgen.render import argtext, virshtext
+from kbgen.render import argtext, virshtext, xmltext
 from kbgen.render.bounds import bound_text, date_suffix, dated_text, since_text
 
 SOURCE_LABELS = {
@@ -47,6 +47,8 @@ def width() -> int:
 
 
 def since(answer: dict, s: Style) -> list[str]:
+    if "path" in answer:
+        return xmltext.since(answer, s)
     kind = "enum constant" if answer["kind"] == "enum" else answer["kind"]
     where = f" ({answer['file']})" if answer.get("file") else ""
     lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(dated_text(answer['since']))}"]
@@ -186,13 +188,13 @@ def show(answer: dict, s: Style) -> list[str]:
 
 def search(answer: dict, s: Style) -> list[str]:
     results = answer["results"]
-    if not results:
-        return [f"no symbol matches {answer['pattern']!r}"]
-    pad = max(len(r["name"]) for r in results) + 2
+    if not results and not answer["paths"]:
+        return [f"no symbol or XML path matches {answer['pattern']!r}"]
+    pad = max((len(r["name"]) for r in results), default=0) + 2
     lines = [f"{r['name']:<{pad}}{r['kind']:<10}{(r['module'] or ''):<9}{s.version(bound_text(r['since']))}" for r in results]
     if answer["total"] > len(results):
         lines.append(s.dim(f"... {answer['total'] - len(results)} more; use --limit"))
-    return lines
+    return lines + xmltext.search_paths(answer, s)
 
 
 def diff(answer: dict, s: Style) -> list[str]:
@@ -277,7 +279,7 @@ def drivers(answer: dict, s: Style) -> list[str]:
 
 
 def not_found(name: str, suggestions: list[str]) -> str:
-    text = f"{name!r}: not a libvirt symbol in this knowledge base"
+    text = f"{name!r}: " + ("in no ingested XML schema" if "/" in name else "not a libvirt symbol in this knowledge base")
     if suggestions:
         text += f"; did you mean {' or '.join(suggestions[:3])}?"
     return text
@@ -345,6 +347,8 @@ def _read_limits(answer: dict, s: Style) -> list[str]:
 
 
 def check(answer: dict, s: Style) -> list[str]:
+    if answer["kind"] == "xml-document":
+        return xmltext.check(answer, s)
     where = f"libvirt {answer['server']}{date_suffix(answer['server_release'])}" + (f", driver {answer['driver']}" if answer["driver"] else "")
     verdict = {True: s.version("works"), False: s.removed("fails"), None: "cannot tell"}[answer["works"]]
     lines = [f"{s.bold(answer['name'])} against {where}: {verdict}"]
