@@ -23,8 +23,9 @@ def test_since_a_function_shows_drivers_flags_and_source(kb):
     assert lines[5].split() == ["VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "0.9.4", "(2011-08-03)"]
     assert lines[7].split() == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "8.9.0", "(2022-11-01)"]
     assert lines[8].startswith("  accepts  flags by driver") and lines[8].endswith("(VIR_DOMAIN_UNDEFINE_*)")
-    assert " ".join(lines[9:11]).split() == ["fake", "MANAGED_SAVE", "between", "0.9.4", "and", "7.0.0", "(8", "releases)", "·",
-                                             "NVRAM", "after", "7.0.0,", "by", "12.8.0", "(4", "releases)"]
+    masks = " ".join(" ".join(lines[9:11]).split())
+    assert masks.startswith("fake ") and "MANAGED_SAVE between 0.9.9 and 7.0.0 (6 releases)" in masks
+    assert "NVRAM after 7.0.0, by 12.8.0 (4 releases)" in masks
     assert lines[11].startswith("  source   version attribute in 12.8.0:") and lines[11].endswith("libvirt-api.xml")
 
 

@@ -170,7 +170,7 @@ def test_release_page_opens_from_the_index(page, base_url):
     page.goto(base_url + "releases.html")
     page.click("text=9.0.0")
     page.wait_for_url("**/release/9.0.0.html")
-    assert page.locator("h1").text_content() == "New in 9.0.0"
+    assert page.locator("h1").text_content() == "New in 9.0.0 2023-01-16"
     assert "virDomainFDAssociate" in page.locator("#function").inner_text()
 
 

@@ -45,7 +45,7 @@ def test_kb_answers_from_the_committed_snapshot_without_a_database(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)["results"][0]
-    assert answer["since"] == {"version": "0.9.4", "exact": True} and {"qemu", "ch"} <= {d["driver"] for d in answer["drivers"]}
+    assert answer["since"] == {"version": "0.9.4", "exact": True, "date": "2011-08-03"} and {"qemu", "ch"} <= {d["driver"] for d in answer["drivers"]}
 
 
 def test_committed_snapshot_holds_facts_only():

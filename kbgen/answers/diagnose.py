@@ -105,13 +105,13 @@ def _not_a_version(version: str) -> dict:
 
 def _unknown_procedure(conn, number: str) -> dict:
     try:
-        p = KnownReleases.load(conn).dated(query.proc(conn, int(number)))
+        p = query.proc(conn, int(number))
     except query.NotFound as err:
         return {"meaning": f"remote procedure {number} is not in any ingested source tree ({err.suggestions[0]})", "advice": ""}
     what = p["api"] or f"{p['name']} ({p['label']}, no public API)"
     return {
         "procedure": p,
-        "meaning": f"the client called {what} (remote procedure {number}), added in {dated_text(p['since'])}: the daemon is older than that",
+        "meaning": f"the client called {what} (remote procedure {number}), added in {bound_text(p['since'])}: the daemon is older than that",
         "advice": f"upgrade the daemon to libvirt {_newest(p['since'])} or later, or fall back to calls that the daemon's release has",
     }
 
