@@ -432,3 +432,29 @@ def test_check_a_virsh_command_line(real, capsys):
     assert code == 3
     assert [(r["name"], r["error"]) for r in answer["results"]] == [
         ("virDomainPMSuspendForDuration", "unknown procedure: 261")]
+
+
+def test_since_xml_paths(real, capsys):
+    nvme = since(real[0], capsys, "domain/devices/disk/@type=nvme")
+    assert (nvme["since"]["version"], nvme["since_source"], nvme["documented"]["method"]) == ("6.0.0", "docs", "value-list")
+    assert nvme["first_release"] == "7.0.0" and nvme["schema_since"]["after"] is None
+    vhostuser = since(real[0], capsys, "domain/devices/disk/@type=vhostuser")
+    assert (vhostuser["since"]["version"], vhostuser["schema_since"]["after"], vhostuser["schema_since"]["upper"]) == ("7.1.0", "7.0.0", "9.0.0")
+    intel = since(real[0], capsys, "domain/devices/iommu/@model=intel")
+    assert intel["since_source"] == "schema" and intel["documented"] is None
+    assert {k: intel["since"][k] for k in ("lower", "after", "upper", "exact")} == {"lower": None, "after": None, "upper": "7.0.0", "exact": False}
+    vdpa = since(real[0], capsys, "domain/devices/disk/@type=vhostvdpa")
+    assert vdpa["since"]["version"] == "9.8.0" and vdpa["hypervisors"] == [{"driver": "qemu", "hypervisor_version": "8.1.0"}]
+
+
+def test_check_a_domain_xml_using_a_newer_disk_type(real, capsys, tmp_path):
+    vm = tmp_path / "vm.xml"
+    vm.write_text("<domain type='kvm'><name>vm</name><memory unit='KiB'>1048576</memory><os><type arch='x86_64'>hvm</type></os>"
+                  "<devices><disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>"
+                  "<source type='unix' path='/tmp/vhost-blk.sock'><reconnect enabled='yes' timeout='10'/></source>"
+                  "<target dev='vda' bus='virtio'/></disk><iommu model='intel'/></devices></domain>")
+    assert kb_main(["--db", str(real[0]), "check", "--server", "7.0.0", "--driver", "qemu", "--xml", str(vm)]) == 3
+    out = capsys.readouterr().out
+    assert "domain/devices/disk/@type=vhostuser  at /domain/devices[1]/disk[1]/@type" in out
+    assert "documented since 7.1.0 (not in the 7.0.0 schema; in 9.0.0's)" in out
+    assert kb_main(["--db", str(real[0]), "check", "--server", "9.0.0", "--driver", "qemu", "--xml", str(vm)]) == 0

@@ -45,7 +45,10 @@ KB_RUNS = [
     ["virsh"], ["virsh", "--driver", "fake", "undefine", "--managed-save", "--nvram"], ["virsh", "dompmsuspend", "dom", "disk"],
     ["virsh", "helpless"], ["virsh", "undefin"],
     ["check", "--server", "0.9.9", "--", "virsh", "-c", "fake:///system", "undefine", "--nvram"],
+    ["since", "domain/devices/disk/@type=vhostuser", "domain/devices/disk/@type=file", "domain/devices/disk/@type=nope"],
+    ["search", "vhostuser"],
 ]
+DOMAIN_XML = "<domain type='kvm'><cpu migratable='on'/><devices><disk type='vhostuser'/><disk type='floppy'/><nope/></devices></domain>"
 SITE_DB_RUNS = [  # the hand-written knowledge base has constants defined as other constants
     ["since", "virDomainSetVcpusFlags", "VIR_DOMAIN_VCPU_LIVE"],
     ["explain", "error: unsupported flags (0x104) in function qemuDomainSetVcpusFlags"],
@@ -145,6 +148,10 @@ def outputs(fixture_db, tmp_path_factory) -> list[tuple[str, dict]]:
     site_db = write_site_db(tmp / "site.sqlite")
     found = [(" ".join(argv[:2]), run(kb_main, ["--db", str(fixture_db), argv[0], "--json", *argv[1:]])) for argv in KB_RUNS]
     found += [(" ".join(argv[:2]), run(kb_main, ["--db", str(site_db), argv[0], "--json", *argv[1:]])) for argv in SITE_DB_RUNS]
+    (tmp / "domain.xml").write_text(DOMAIN_XML)
+    for db in (fixture_db, site_db):
+        found.append(("check --xml", run(kb_main, ["--db", str(db), "check", "--json", "--server", "7.0.0", "--driver", "lxc",
+                                                   "--xml", str(tmp / "domain.xml")])))
     inputs = [f"{release}={FIXTURES / name}" for release, name in
               (("7.0.0", "release-old"), ("12.8.0", "release-new"), ("7.0.0", "srctree-old"), ("12.8.0", "srctree"))]
     sources = [arg for spec in inputs for arg in ("--input", spec)]
