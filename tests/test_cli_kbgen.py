@@ -32,24 +32,25 @@ def test_build_from_named_inputs_prints_a_summary(env, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith(f"built {db} in ")
     assert "from releases 7.0.0, 12.8.0" in out
-    assert "3 disagreement(s) between sources:" in out
+    assert "4 disagreement(s) between sources:" in out
     assert "    xml-vs-hvsupport: 1\n      virDomainPMSuspendForDuration: API XML says 0.9.10" in out
-    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM symbols").fetchone()[0] == 16
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM symbols").fetchone()[0] == 26
 
 
 def test_build_json_summary(env, capsys):
     assert main(["build", "-q", "--json", "--db", str(env / "kb.sqlite"), *inputs()]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["releases"] == ["7.0.0", "12.8.0"]
-    assert report["counts"]["symbols"] == 16
-    assert {d["kind"] for d in report["disagreements"]} == {"xml-vs-hvsupport", "driver-since-changed", "symbol-vanished"}
+    assert report["counts"]["symbols"] == 26
+    assert {d["kind"] for d in report["disagreements"]} == {"xml-vs-hvsupport", "driver-since-changed", "symbol-vanished",
+                                                            "xml-since-vs-schema"}
 
 
 def test_the_summary_gives_the_flag_mask_coverage_of_the_newest_tree(env, capsys):
     assert main(["build", "-q", "--db", str(env / "kb.sqlite"), *with_trees()]) == 0
-    assert "flag masks determined for 2 of 2 (API, driver) pairs in 12.8.0 (100.0%)" in capsys.readouterr().out
+    assert "flag masks determined for 3 of 3 (API, driver) pairs in 12.8.0 (100.0%)" in capsys.readouterr().out
     assert main(["build", "-q", "--json", "--db", str(env / "kb.sqlite"), *with_trees()]) == 0
-    assert json.loads(capsys.readouterr().out)["flag_coverage"] == {"tree": "12.8.0", "determined": 2, "pairs": 2}
+    assert json.loads(capsys.readouterr().out)["flag_coverage"] == {"tree": "12.8.0", "determined": 3, "pairs": 3}
 
 
 def test_a_bad_input_fails_clearly_and_keeps_the_old_database(env, capsys, tmp_path):

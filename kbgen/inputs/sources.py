@@ -136,7 +136,8 @@ def _extract_deb(deb: Path, partial: Path) -> None:
     if not members:
         raise InputError(deb, "holds none of the libvirt input files")
     try:
-        (partial / SCHEMAS_NAME).mkdir()
+        if any(is_schema_member(member) for member in members):
+            (partial / SCHEMAS_NAME).mkdir()
         for member, data in members.items():
             (partial / _local_name(member)).write_bytes(data)
         (partial / MEMBERS_LIST).write_text("\n".join(sorted(members)), encoding="utf-8")
