@@ -15,10 +15,10 @@ from typing import Callable
 
 from kbgen.atomic import atomic_write
 from kbgen.inputs.sources import InputFile
-from kbgen.parse import checkflags, drivertable, enumchecks, protocol, symsfile, tree, typedparams, virsh
+from kbgen.parse import checkflags, drivertable, enumchecks, messages, protocol, symsfile, tree, typedparams, virsh
 from kbgen.parse.tree import TreeFacts, facts_from_data, facts_to_data
 
-_ANALYSER_MODULES = (tree, checkflags, drivertable, protocol, symsfile, typedparams, enumchecks, virsh)
+_ANALYSER_MODULES = (tree, checkflags, drivertable, protocol, symsfile, typedparams, enumchecks, virsh, messages)
 
 
 def analyser_version() -> str:

@@ -14,8 +14,9 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from kbgen.answers import flagbits, query
+from kbgen.answers import flagbits, messages, query
 from kbgen.answers.known_releases import KnownReleases
+from kbgen.answers.named_symbols import NamedSymbols
 from kbgen.render.bounds import bound_text, dated_text, since_text
 from kbgen.versions import is_version, key_version, version_key
 
@@ -54,14 +55,16 @@ def explain_lines(conn: sqlite3.Connection, lines: Iterable[str]) -> dict:
     """explain() over LINES as they come, in bounded memory: each line cut at MAX_LINE characters, each distinct
     message once with its count, and no more than MAX_FINDINGS of them (then "truncated" and reading stops)."""
     findings: dict[tuple[str, str], dict] = {}
+    named = NamedSymbols()
     read = cut = 0
     truncated = False
     for read, line in enumerate(lines, 1):
         cut += len(line.rstrip("\r\n")) > MAX_LINE
         truncated = not _record(conn, line[:MAX_LINE], findings)
+        named.add(line[:MAX_LINE])
         if truncated:
             break
-    return {"findings": _merge_daemon_versions(conn, list(findings.values())), "truncated": truncated,
+    return {"findings": _merge_daemon_versions(conn, list(findings.values())) or named.findings(conn), "truncated": truncated,
             "max_findings": MAX_FINDINGS, "lines_read": read, "lines_cut": cut, "max_line": MAX_LINE}
 
 
@@ -76,16 +79,28 @@ def read_lines(stream) -> Iterator[str]:
 
 def _record(conn, line: str, findings: dict) -> bool:
     """Add LINE's messages to FINDINGS, or count them once more; False if a new one would pass MAX_FINDINGS."""
-    matches = sorted(((kind, m) for kind, pattern in patterns().items() for m in pattern.finditer(line)), key=lambda km: km[1].start())
-    for kind, match in matches:
+    matches = [(kind, m, functools.partial(_finding, conn, kind, m)) for kind, pattern in patterns().items() for m in pattern.finditer(line)]
+    matches += [("message", m, functools.partial(_message, conn, parts, m, line))
+                for m, parts in _catalogue(conn).find(line, [m.span() for _, m, _ in matches])]
+    for kind, match, explained in sorted(matches, key=lambda km: km[1].start()):
         key = (kind, match.group(0))
         if key in findings:
             findings[key]["count"] += 1
         elif len(findings) == MAX_FINDINGS:
             return False
         else:
-            findings[key] = _finding(conn, kind, match)
+            findings[key] = explained()
     return True
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(conn) -> messages.Catalogue:
+    return messages.Catalogue(conn, pattern_table()["placeholder"])
+
+
+def _message(conn, parts: tuple[str, ...], match: re.Match, line: str) -> dict:
+    found = messages.message_finding(conn, _catalogue(conn).groups[parts], match, line, pattern_table())
+    return found | {"kind": "message", "matched": match.group(0), "count": 1}
 
 
 def _finding(conn, kind: str, match: re.Match) -> dict:

@@ -16,6 +16,7 @@ from kbgen.merge.aliases import with_enum_values
 from kbgen.merge.arguments import argument_links
 from kbgen.merge.backends import complete_support, table_rows
 from kbgen.merge.flagbits import driver_flag_rows
+from kbgen.merge.messages import message_tables
 from kbgen.merge.trees import tree_tables
 from kbgen.merge.typedparams import driver_param_rows, enum_check_rows, param_check_rows
 from kbgen.merge.virsh import virsh_tables
@@ -64,6 +65,7 @@ class _Merger:
         }
         tables.update(self._tree_tables(tables))
         tables.update(virsh_tables(self.trees, {row["name"]: row for row in symbols}))
+        tables.update(message_tables(self.trees))
         tables.update(xml_tables(self.releases, self.disagree))
         return tables
 

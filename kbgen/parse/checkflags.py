@@ -89,6 +89,14 @@ class CSources:
         found = self._functions.get(function)
         return found.params if found else None
 
+    def spans(self) -> dict[str, list[tuple[int, int, str]]]:
+        """path -> (body start, body end, name) of each function these sources (not the shared ones) define there, in order."""
+        own = self._functions.maps[0] if isinstance(self._functions, ChainMap) else self._functions
+        by_path: dict[str, list[tuple[int, int, str]]] = {}
+        for name, f in own.items():
+            by_path.setdefault(f.path, []).append((f.start, f.start + len(f.body), name))
+        return {path: sorted(spans) for path, spans in by_path.items()}
+
     def macro(self, name: str) -> str | None:
         """The replacement text of an object-like #define in these sources, or None."""
         return self._macros.get(name)

@@ -19,6 +19,7 @@ from kbgen.parse.drivertable import (
     parse_driver_tables,
 )
 from kbgen.parse.enumchecks import EnumCheck, enum_checks
+from kbgen.parse.messages import ERROR_FILE, ErrorCode, Message, parse_error_codes, parse_messages, reaching_apis
 from kbgen.parse.protocol import (
     PROTOCOL_FILES,
     Procedure,
@@ -47,6 +48,9 @@ class TreeFacts:
     params: dict[tuple[str, str], ParamCheck] = field(default_factory=dict)  # (api, driver) -> typed parameters it validates
     enums: dict[tuple[str, str], list[EnumCheck]] = field(default_factory=dict)  # (api, driver) -> int arguments it compares
     virsh: VirshFacts | None = None  # None: the tree has no tools/ (unpacked before kbgen read virsh)
+    messages: list[Message] = field(default_factory=list)
+    error_codes: list[ErrorCode] = field(default_factory=list)
+    message_apis: dict[str, list[str]] = field(default_factory=dict)  # function raising a message -> APIs reaching it
 
     def implementations(self):
         """(api, entry) for every table entry that implements a known API, backends included."""
@@ -86,7 +90,17 @@ def analyse_tree(release: str, root: Path, origin: str, flag_apis: set[str], wal
     facts.params, facts.enums = _argument_checks(facts, sources)
     facts.calls = _remote_calls(facts, root)
     facts.virsh = _virsh(facts, root)
+    _message_catalogue(facts, root, sources)
     return facts
+
+
+def _message_catalogue(facts: TreeFacts, root: Path, sources: _DriverSources) -> None:
+    files = {str(p.relative_to(root)): _read(p) for d in ("src", "tools") for p in sorted((root / d).rglob("*.[ch]")) if p.is_file()}
+    facts.messages = parse_messages(files)
+    if (root / ERROR_FILE).is_file():
+        facts.error_codes = parse_error_codes(_read(root / ERROR_FILE))
+    entries = [(api, sources.of(entry), entry.function) for api, entry in _analysed(facts)]
+    facts.message_apis = reaching_apis(entries, {m.function for m in facts.messages if m.function})
 
 
 def _virsh(facts: TreeFacts, root: Path) -> VirshFacts | None:
@@ -174,6 +188,9 @@ def facts_to_data(facts: TreeFacts) -> dict:
         "params": [[api, driver, asdict(check)] for (api, driver), check in facts.params.items()],
         "enums": [[api, driver, [asdict(c) for c in checks]] for (api, driver), checks in facts.enums.items()],
         "virsh": virsh_to_data(facts.virsh),
+        "messages": [asdict(m) for m in facts.messages],
+        "error_codes": [asdict(c) for c in facts.error_codes],
+        "message_apis": facts.message_apis,
     }
 
 
@@ -190,6 +207,9 @@ def facts_from_data(data: dict) -> TreeFacts:
         params={(api, driver): _param_check(c) for api, driver, c in data["params"]},
         enums={(api, driver): [_enum_check(c) for c in checks] for api, driver, checks in data["enums"]},
         virsh=virsh_from_data(data["virsh"]),
+        messages=[Message(**m) for m in data["messages"]],
+        error_codes=[ErrorCode(**c) for c in data["error_codes"]],
+        message_apis={function: list(apis) for function, apis in data["message_apis"].items()},
     )
 
 

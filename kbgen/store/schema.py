@@ -6,7 +6,7 @@ two in step). The writer (writer.py) creates it; the reader (reader.py) checks i
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # table -> (columns with SQLite types, primary key, indexes)
 SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
@@ -137,4 +137,13 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         (),
         [("path",)],
     ),
+    "messages": (
+        {
+            "template": str, "code": str, "function": str, "file": str, "component": str, "first_tree": str, "last_tree": str,
+            "apis": str, "api_count": int,
+        },
+        (),
+        [("function",)],
+    ),
+    "error_codes": ({"code": str, "text": str, "text_info": str, "tree": str}, ("code",), []),
 }
