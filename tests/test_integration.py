@@ -462,3 +462,49 @@ def test_check_a_domain_xml_using_a_newer_disk_type(real, capsys, tmp_path):
     assert "domain/devices/disk/@type=vhostuser  at /domain/devices[1]/disk[1]/@type" in out
     assert "documented since 7.1.0 (not in the 7.0.0 schema; in 9.0.0's)" in out
     assert kb_main(["--db", str(real[0]), "check", "--server", "9.0.0", "--driver", "qemu", "--xml", str(vm)]) == 0
+
+
+def explained(db, capsys, text):
+    assert kb_main(["--db", str(db), "explain", "--json", text]) == 0
+    return json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_message_templates_per_tree(real):
+    from kbgen.merge.messages import message_key
+
+    conn = open_database(real[0])
+    rows = conn.execute("SELECT template, first_tree, last_tree FROM messages").fetchall()
+    per_tree = {tree: len({message_key(t) for t, first, last in rows if version_key(first) <= version_key(tree) <= version_key(last)})
+                for tree in ("7.0.0", "9.0.0", "11.3.0")}
+    assert per_tree == {"7.0.0": 7842, "9.0.0": 7721, "11.3.0": 7705}
+    prefixes = dict(conn.execute("SELECT code, text_info FROM error_codes").fetchall())
+    assert prefixes["VIR_ERR_OPERATION_INVALID"] == "Requested operation is not valid: %1$s"
+    assert prefixes["VIR_ERR_NO_SUPPORT"] == "this function is not supported by the connection driver: %1$s"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("internal error: unable to execute QEMU command 'x': y",
+     ("VIR_ERR_INTERNAL_ERROR", "internal error:", "qemu", "qemuMonitorJSONCheckErrorFull", "hypervisor-error")),
+    ("error: Requested operation is not valid: domain is not running",
+     ("VIR_ERR_OPERATION_INVALID", "Requested operation is not valid:", "conf", "virDomainObjCheckActive", "object-state")),
+    ("this function is not supported by the connection driver: storage pool does not support changing of volume capacity",
+     ("VIR_ERR_NO_SUPPORT", "this function is not supported by the connection driver:", "storage", "storageVolResize", "driver-lacks")),
+    ("error: Failed to connect socket to '/var/run/libvirt/virtnetworkd-sock': No such file or directory",
+     ("VIR_ERR_SYSTEM_ERROR", None, "rpc", "virNetSocketNewConnectUNIX", "daemon-not-running")),
+    ("error: unsupported configuration: USB redirection is not supported by this version of QEMU",
+     ("VIR_ERR_CONFIG_UNSUPPORTED", "unsupported configuration:", "qemu", "qemuValidateDomainRedirdevDef", "hypervisor-capability")),
+])
+def test_real_messages_are_explained_from_the_catalogue(real, capsys, text, expected):
+    found = explained(real[0], capsys, text)
+    assert [(f["code"], f["prefix"], f["component"], f["function"], f["problem"]) for f in found] == [expected]
+
+
+def test_a_message_names_the_api_it_came_through(real, capsys):
+    found = explained(real[0], capsys, "storage pool does not support changing of volume capacity")
+    assert found[0]["apis"] == ["virStorageVolResize"]
+    assert "virtnetworkd.socket" in explained(real[0], capsys, "Failed to connect socket to '/var/run/libvirt/virtnetworkd-sock'")[0]["advice"]
+
+
+def test_a_text_without_a_message_names_its_symbols(real, capsys):
+    found = explained(real[0], capsys, "ERROR: failed virDomainFDAssociate")
+    assert [(f["kind"], f["name"], f["since"]["version"]) for f in found] == [("symbol", "virDomainFDAssociate", "9.0.0")]

@@ -54,7 +54,8 @@ class Catalogue:
 
     def __init__(self, conn, placeholder: str):
         self.groups: dict[tuple[str, ...], list] = {}
-        for row in conn.execute("SELECT * FROM messages ORDER BY last_tree DESC, api_count DESC"):
+        for row in conn.execute("SELECT m.* FROM messages m LEFT JOIN releases r ON r.version = m.last_tree"
+                                " ORDER BY r.version_key DESC, m.api_count DESC"):
             parts = tuple(literal_parts(row["template"], placeholder))
             self.groups.setdefault(parts, []).append(row)
         self.index: dict[str, list[tuple[str, ...]]] = {}
