@@ -46,6 +46,17 @@ RELEASE_DATES = {"0.9.4": "2011-08-03", "0.9.10": "2012-02-13", "0.9.11": "2012-
 HVSUPPORT_ORIGIN = "11.3.0:libvirt-doc_11.3.0_all.deb:usr/share/doc/libvirt-doc/html/hvsupport.html"
 
 
+def binding(name: str, c_symbol: str | None, first: str) -> dict:
+    """A row of the bindings table (python3-libvirt), present from FIRST to 11.3.0."""
+    owner, _, member = name.rpartition(".")
+    module = owner if owner.startswith("libvirt") else "libvirt"
+    kind = "constant" if member.startswith("VIR_") else "function" if owner == module else "method"
+    return {"name": name, "module": module, "class_name": None if kind != "method" else owner, "member": member,
+            "kind": kind, "c_symbol": c_symbol, "first_release": first, "first_key": version_key(first),
+            "last_release": "11.3.0", "last_key": version_key("11.3.0"),
+            "origin": f"python3-libvirt_{first}-1_amd64.deb:usr/lib/python3/dist-packages/{module}.py:1"}
+
+
 def symbol(name: str, kind: str, since: str, *, module: str = "libvirt", file: str = "libvirt-domain",
            enum_type: str | None = None, value: str | None = None, exact: bool = True, first: str = "7.0.0") -> dict:
     return {
@@ -340,6 +351,18 @@ def site_tables() -> dict[str, list[dict]]:
              "values": '{"mem": "VIR_NODE_SUSPEND_TARGET_MEM", "disk": "VIR_NODE_SUSPEND_TARGET_DISK", "hybrid": null}'},
         ],
         "virsh_calls": [{"command": "dompmsuspend", "api": "virDomainPMSuspendForDuration", "via": "", "fallback_of": None}],
+        "bindings": [
+            binding("virDomain.undefineFlags", "virDomainUndefineFlags", "7.0.0"),
+            binding("virDomain.fdAssociate", "virDomainFDAssociate", "11.3.0"),
+            binding("virNetwork.create", "virNetworkCreate", "7.0.0"),
+            binding("virDomain.create", None, "7.0.0"),
+            binding("libvirt.open", "virConnectOpen", "7.0.0"),
+            binding("libvirt.VIR_DOMAIN_UNDEFINE_KEEP_TPM", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "9.0.0"),
+            binding("libvirt_qemu.qemuAttach", "virDomainQemuAttach", "7.0.0"),
+        ],
+        "binding_releases": [{"release": "7.0.0", "methods": 2, "functions": 2, "constants": 0},
+                             {"release": "9.0.0", "methods": 3, "functions": 2, "constants": 1},
+                             {"release": "11.3.0", "methods": 4, "functions": 2, "constants": 1}],
         "xml_paths": XML_PATHS,
         "xml_notes": XML_NOTES,
     }

@@ -82,8 +82,9 @@ def test_flag_links_only_name_known_enum_types(fixture_tables):
 def test_inputs_are_recorded_with_checksums(fixture_tables):
     names = sorted((i["release"], i["name"]) for i in fixture_tables["inputs"])
     assert names == [(NEW, "formatdomain.html"), (NEW, "hvsupport.html"), (NEW, "libvirt-api.xml"), (NEW, "libvirt-qemu-api.xml"),
-                     (NEW, "news.html"), (NEW, "schemas"), (NEW, "source-tree"),
-                     (OLD, "hvsupport.html"), (OLD, "libvirt-api.xml"), (OLD, "news.html"), (OLD, "schemas"), (OLD, "source-tree")]
+                     (NEW, "libvirt.py"), (NEW, "libvirt_qemu.py"), (NEW, "news.html"), (NEW, "schemas"), (NEW, "source-tree"),
+                     (OLD, "hvsupport.html"), (OLD, "libvirt-api.xml"), (OLD, "libvirt.py"), (OLD, "news.html"), (OLD, "schemas"),
+                     (OLD, "source-tree")]
     assert all(len(i["sha256"]) == 64 for i in fixture_tables["inputs"] if i["name"] != "source-tree")
 
 

@@ -26,7 +26,9 @@ FORMAT_DOC_NAMES = tuple(f"format{page}.html" for page in (
     "domaincaps", "storagecaps", "snapshot", "checkpoint", "backup"))
 SCHEMAS_NAME = "schemas"  # an InputFile whose path is a directory of RelaxNG schemas (*.rng)
 SCHEMA_DIR = "usr/share/libvirt/schemas"
-INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME, NEWS_NAME, *FORMAT_DOC_NAMES)
+BINDING_NAMES = ("libvirt.py", "libvirt_qemu.py", "libvirt_lxc.py")  # python3-libvirt's, read with ast (parse/pybindings.py)
+BINDING_DIR = "usr/lib/python3/dist-packages"
+INPUT_NAMES = (*API_XML_NAMES, HVSUPPORT_NAME, NEWS_NAME, *FORMAT_DOC_NAMES, *BINDING_NAMES)
 # A package is extracted again when kbgen comes to read more of its files.
 _WANTED_KEY = hashlib.sha256(" ".join((*INPUT_NAMES, SCHEMA_DIR)).encode()).hexdigest()[:8]
 MEMBERS_LIST = ".members"  # in a package's directory under extracted/: the members taken from it
@@ -132,7 +134,7 @@ class Resolver:
 def _extract_deb(deb: Path, partial: Path) -> None:
     from kbgen.inputs.debian import deb_members
 
-    members = deb_members(deb, lambda member: PurePosixPath(member).name in INPUT_NAMES or is_schema_member(member))
+    members = deb_members(deb, lambda member: _wanted_member(member) or is_schema_member(member))
     if not members:
         raise InputError(deb, "holds none of the libvirt input files")
     try:
@@ -152,6 +154,12 @@ def _extracted_members(target: Path) -> list[str] | None:
     except (OSError, UnicodeDecodeError):
         return None
     return members if all((target / _local_name(m)).is_file() for m in members) else None
+
+
+def _wanted_member(member: str) -> bool:
+    """A file kbgen reads by name; the Python bindings only where python3-libvirt installs them (not its examples)."""
+    path = PurePosixPath(member)
+    return path.name in INPUT_NAMES and (path.name not in BINDING_NAMES or path.parent.as_posix().lstrip("./") == BINDING_DIR)
 
 
 def is_schema_member(member: str) -> bool:

@@ -14,6 +14,7 @@ from kbgen.checks.registry import Disagreements, check_rows
 from kbgen.inputs.sources import InputFile
 from kbgen.merge.aliases import with_enum_values
 from kbgen.merge.arguments import argument_links
+from kbgen.merge.bindings import binding_tables
 from kbgen.merge.backends import complete_support, table_rows
 from kbgen.merge.flagbits import driver_flag_rows
 from kbgen.merge.messages import message_tables
@@ -67,6 +68,7 @@ class _Merger:
         tables.update(virsh_tables(self.trees, {row["name"]: row for row in symbols}))
         tables.update(message_tables(self.trees))
         tables.update(xml_tables(self.releases, self.disagree))
+        tables.update(binding_tables(self.releases))
         return tables
 
     # --- source trees ----------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbgen.inputs.sources import FORMAT_DOC_NAMES, HVSUPPORT_NAME, NEWS_NAME, SCHEMAS_NAME, SOURCE_TREE_NAME, InputFile
+from kbgen.inputs.sources import BINDING_NAMES, FORMAT_DOC_NAMES, HVSUPPORT_NAME, NEWS_NAME, SCHEMAS_NAME, SOURCE_TREE_NAME, InputFile
 from kbgen.parse.apixml import ApiDocument, parse_api_xml
 from kbgen.parse.formatdocs import SinceNote, parse_format_doc
 from kbgen.parse.hvsupport import SupportMatrix, parse_hvsupport
 from kbgen.parse.news import ReleaseDate, parse_news
+from kbgen.parse.pybindings import Binding, parse_bindings
 from kbgen.parse.rng import SchemaFormat, parse_schemas
 
 
@@ -23,6 +24,7 @@ class ReleaseData:
     news: tuple[list[ReleaseDate], InputFile] | None = None
     schemas: tuple[list[SchemaFormat], InputFile] | None = None
     format_docs: list[tuple[list[SinceNote], InputFile]] = field(default_factory=list)
+    bindings: list[tuple[list[Binding], InputFile]] = field(default_factory=list)  # python3-libvirt's modules
 
 
 def read_release(version: str, inputs: list[InputFile], suite: str | None = None) -> ReleaseData:
@@ -38,6 +40,8 @@ def read_release(version: str, inputs: list[InputFile], suite: str | None = None
             data.schemas = (parse_schemas(f.path), f)
         elif f.name in FORMAT_DOC_NAMES:
             data.format_docs.append((parse_format_doc(f.path), f))
+        elif f.name in BINDING_NAMES:
+            data.bindings.append((parse_bindings(f.path, f.name.removesuffix(".py")), f))
         else:
             data.documents.append((parse_api_xml(f.path), f))
     return data

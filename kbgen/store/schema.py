@@ -119,6 +119,15 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         [],
     ),
     "virsh_calls": ({"command": str, "api": str, "via": str, "fallback_of": str}, ("command", "api"), [("api",)]),
+    "bindings": (
+        {
+            "name": str, "module": str, "class_name": str, "member": str, "kind": str, "c_symbol": str,
+            "first_release": str, "first_key": int, "last_release": str, "last_key": int, "origin": str,
+        },
+        ("name",),
+        [("member",), ("c_symbol",)],
+    ),
+    "binding_releases": ({"release": str, "methods": int, "functions": int, "constants": int}, ("release",), []),
     "xml_paths": (
         {
             "path": str, "format": str, "kind": str, "first_release": str, "first_key": int, "last_release": str,
