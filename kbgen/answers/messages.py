@@ -3,7 +3,7 @@
 Each template becomes a matcher: its literal text in order, each placeholder a wildcard (a leading one one
 token, a middle one as short as it can be, a trailing one to the end of the line). Only templates with at
 least MIN_LETTERS ASCII letters of literal text and a word of MIN_WORD letters take part; they are indexed
-by their longest word, so a line costs a look-up per word. explain.js builds the same matchers.
+by their rarest word, so a line costs a look-up per word and a few searches. explain.js builds the same matchers.
 Standard library only, re imported when first needed (`kb`'s start-up path).
 """
 
@@ -28,12 +28,19 @@ def literal_parts(template: str, placeholder: str) -> list[str]:
     return [part.replace("\0", "%") for part in _re().split(placeholder, template.replace("%%", "\0"))]
 
 
-def index_word(parts: list[str]) -> str | None:
-    """The longest word (first among equals) of a template that has enough literal text to be matched, else None."""
+def words(parts: list[str]) -> list[str]:
+    """The template's words of MIN_WORD or more ASCII letters, when it has enough literal text to be matched; else none."""
     re = _re()
-    letters = sum(len(re.findall("[A-Za-z]", part)) for part in parts)
-    words = [w for part in parts for w in re.findall("[A-Za-z]{%d,}" % MIN_WORD, part)]
-    return max(words, key=len) if letters >= MIN_LETTERS and words else None
+    if sum(len(re.findall("[A-Za-z]", part)) for part in parts) < MIN_LETTERS:
+        return []
+    return sorted({w for part in parts for w in re.findall("[A-Za-z]{%d,}" % MIN_WORD, part)})
+
+
+def index_word(parts: list[str], frequency: dict[str, int] | None = None) -> str | None:
+    """The word a template is indexed by: its rarest in the catalogue (by FREQUENCY), then its longest, then the first
+    in ASCII order; None when it is not matched at all."""
+    found = words(parts)
+    return min(found, key=lambda w: ((frequency or {}).get(w, 0), -len(w), w)) if found else None
 
 
 def matcher(parts: list[str]) -> str:
@@ -58,9 +65,13 @@ class Catalogue:
                                 " ORDER BY r.version_key DESC, m.api_count DESC"):
             parts = tuple(literal_parts(row["template"], placeholder))
             self.groups.setdefault(parts, []).append(row)
+        frequency: dict[str, int] = {}
+        for parts in self.groups:
+            for word in words(list(parts)):
+                frequency[word] = frequency.get(word, 0) + 1
         self.index: dict[str, list[tuple[str, ...]]] = {}
         for parts in self.groups:
-            if word := index_word(list(parts)):
+            if word := index_word(list(parts), frequency):
                 self.index.setdefault(word, []).append(parts)
         self._compiled: dict[tuple[str, ...], object] = {}
 
@@ -71,7 +82,7 @@ class Catalogue:
         found = []
         for word in set(re.findall("[A-Za-z]{%d,}" % MIN_WORD, line)) & self.index.keys():
             for parts in self.index[word]:
-                match = self._regex(parts).search(line)
+                match = all(part in line for part in parts) and self._regex(parts).search(line)
                 if match:
                     found.append((sum(map(len, parts)), match, parts))
         chosen = []
