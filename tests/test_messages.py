@@ -75,7 +75,8 @@ def test_a_template_becomes_a_matcher_of_its_literal_text():
 
     parts = literal_parts("unable to execute QEMU command '%1$s': %2$s", PLACEHOLDER)
     assert parts == ["unable to execute QEMU command '", "': ", ""]
-    assert index_word(parts) == "execute"
+    assert index_word(parts) == "command"
+    assert index_word(parts, {"QEMU": 50, "command": 40, "execute": 3, "unable": 900}) == "execute"
     assert re.search(matcher(parts), "error: internal error: unable to execute QEMU command 'x': y z").group(0) == \
         "unable to execute QEMU command 'x': y z"
     assert literal_parts("100%% of %s", PLACEHOLDER) == ["100% of ", ""]
