@@ -60,8 +60,8 @@ def test_check_against_an_older_daemon_fails_with_unknown_procedure(kb):
     assert out.splitlines() == [
         "virDomainPMSuspendForDuration against libvirt 0.9.9 (2012-01-07), driver qemu: fails",
         "  error    error: unknown procedure: 261",
-        "  why      virDomainPMSuspendForDuration was added in 0.9.10, 2012-02-13",
-        "  works    from 0.9.10, 2012-02-13",
+        "  why      virDomainPMSuspendForDuration was added in 0.9.10, 2012-02-13; the qemu driver implements it from 0.9.11",
+        "  works    from 0.9.11, 2012-04-03",
     ]
 
 
@@ -137,7 +137,8 @@ def test_explain_a_linker_message_lists_the_section(kb):
 
 def test_explain_a_daemon_log_line(kb):
     out = kb("explain", "2012-01-01 10:00:00.000+0000: 1: info : libvirt version: 0.9.9, package: 1.fc16")[1]
-    assert "libvirt 0.9.9 found" in out and "virDomainPMSuspendForDuration (0.9.10, procedure 261)" in out
+    assert "the daemon is libvirt 0.9.9: a client calling any of the 1 APIs added after 0.9.9" in out
+    assert "virDomainPMSuspendForDuration (0.9.10, remote procedure 261)" in out
 
 
 def test_explain_reads_stdin(fixture_db, monkeypatch, capsys):

@@ -21,7 +21,7 @@ from site_fixture import write_site_db
 from test_site_browser import base_url, browser, site_dir  # noqa: F401  (the browser side's fixtures)
 from test_site_browser import pytestmark as BROWSER
 
-from kbgen.answers import diagnose
+from kbgen.answers import diagnose, transcript
 from kbgen.store.reader import open_database
 from kbgen.versions import is_version
 
@@ -46,7 +46,7 @@ def key_facts(finding: dict) -> dict:
 
 def _procedure(f: dict) -> dict:
     p = f.get("procedure")
-    return {"number": p["number"] if p else None, "api": p["api"] if p else None}
+    return {"number": p["number"] if p else None, "api": p["api"] if p else None, "protocol": p["protocol"] if p else None}
 
 
 def _flags(f: dict) -> dict:
@@ -61,8 +61,13 @@ FACTS = {
     "unsupported-flags": _flags,
     "not-supported": lambda f: {"api": f["api"], "drivers": [d["driver"] for d in f["drivers"]]},
     "symbol-version": lambda f: {"section": f["section"], "symbols": f["symbols"]},
-    "daemon-version": lambda f: {"versions": f["versions"], "refused": len(f["refused"])},
+    "daemon-version": lambda f: {"versions": f["versions"], "refused": len(f["refused"]), "daemon": f["daemon"], "client": f["client"],
+                                 "driver": f["driver"]},
     "not-a-version": lambda f: {"version": f["version"]},
+    "unsupported-event": lambda f: {"enum_type": f["enum_type"], "number": f["number"], "event": f["event"]},
+    "unsupported-parameter": lambda f: {"param": f["param"], "macros": [m["name"] for m in f["macros"]]},
+    "private-symbol-version": lambda f: {"version": f["version"]},
+    "unknown-version-node": lambda f: {"section": f["section"], "nearest": f["nearest"]},
 }
 
 
@@ -121,7 +126,8 @@ def test_kb_explain_finds_what_the_vector_says(conn, vector):
 
 def test_the_vectors_cover_every_kind_with_several_texts_and_negatives():
     kinds = Counter(f["kind"] for v in VECTORS for f in v["findings"])
-    assert all(kinds[kind] >= 3 for kind in [*diagnose.EXPLAINERS, "not-a-version"]), kinds
+    found = [k for k in diagnose.EXPLAINERS if k not in transcript.CONTEXT] + ["daemon-version", "not-a-version", "unknown-version-node"]
+    assert all(kinds[kind] >= 3 for kind in found), kinds
     assert sum(1 for v in VECTORS if not v["findings"]) >= 20
 
 

@@ -508,3 +508,93 @@ def test_a_message_names_the_api_it_came_through(real, capsys):
 def test_a_text_without_a_message_names_its_symbols(real, capsys):
     found = explained(real[0], capsys, "ERROR: failed virDomainFDAssociate")
     assert [(f["kind"], f["name"], f["since"]["version"]) for f in found] == [("symbol", "virDomainFDAssociate", "9.0.0")]
+
+
+# --- issue 11: messages, one verdict from a transcript, kb check ------------------------------
+
+DOMPMSUSPEND_SESSION = """$ virsh -c qemu:///system version --daemon
+Compiled against library: libvirt 0.9.10
+Using library: libvirt 0.9.10
+Using API: QEMU 0.9.10
+Running hypervisor: QEMU 1.0.0
+Running against daemon: 0.9.9
+$ virsh -c qemu:///system dompmsuspend dom hybrid
+error: Domain dom could not be suspended
+error: unknown procedure: 261
+"""
+
+
+def test_an_unknown_event_id_names_the_event_and_its_release(real, capsys):
+    found = explained(real[0], capsys, "error: internal error: unsupported event ID 25")[0]
+    assert (found["kind"], found["event"], found["since"]["version"]) == ("unsupported-event", "VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE", "6.9.0")
+    assert found["registered_with"] == ["virConnectDomainEventRegisterAny"] and "upgrade the daemon to libvirt 6.9.0" in found["advice"]
+
+
+def test_a_refused_typed_parameter_names_its_macro_release_and_drivers(real, capsys):
+    found = explained(real[0], capsys, "error: argument unsupported: parameter 'group_name' not supported")[0]
+    macro = next(m for m in found["macros"] if m["name"] == "VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME")
+    assert macro["since"]["version"] == "3.0.0"
+    assert {(a["driver"], a["function"]) for a in macro["accepted"]} >= {("qemu", "virDomainSetBlockIoTune"), ("test", "virDomainSetBlockIoTune")}
+
+
+def test_private_symbols_mean_mixed_packages_and_a_node_that_never_existed_says_so(real, capsys):
+    private = explained(real[0], capsys, "/usr/sbin/libvirtd: /lib64/libvirt.so.0: version `LIBVIRT_PRIVATE_9.0.0' not found")[0]
+    assert private["kind"] == "private-symbol-version" and "no API gap" in private["meaning"]
+    never = explained(real[0], capsys, "version `LIBVIRT_QEMU_2.0.0' not found")[0]
+    assert (never["kind"], never["nearest"]) == ("unknown-version-node", ["LIBVIRT_QEMU_1.2.3", "LIBVIRT_QEMU_8.2.0"])
+
+
+@pytest.mark.parametrize(("text", "driver", "api", "undecoded"), [
+    ("unsupported flags (0x4) in function qemuBackupBegin", "qemu", "virDomainBackupBegin", 4),
+    ("unsupported flags (0x10) in function storageVolumeCreateXML", "storage", "virStorageVolCreateXML", 0x10),
+])
+def test_flags_of_a_helper_or_an_older_name_with_the_undecoded_bits_in_the_text(real, capsys, text, driver, api, undecoded):
+    found = explained(real[0], capsys, text)[0]
+    assert (found["driver"], found["api"], found["undecoded"]) == (driver, api, undecoded)
+    assert f"{undecoded:#x} is no known flag of {api}" in found["meaning"] and "every decoded flag" not in found["advice"]
+    assert kb_main(["--db", str(real[0]), "explain", text]) == 0
+    assert f"{undecoded:#x}: no flag of {api}" in capsys.readouterr().out
+
+
+def test_unknown_procedure_of_the_program_the_api_names(real, capsys):
+    found = explained(real[0], capsys, "Call to virDomainQemuAgentCommand failed: unknown procedure: 3")[0]
+    assert (found["procedure"]["protocol"], found["procedure"]["api"], found["procedure"]["since"]["version"]) == (
+        "qemu", "virDomainQemuAgentCommand", "0.10.0")
+
+
+def test_one_verdict_from_a_virsh_session(real, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(DOMPMSUSPEND_SESSION))
+    assert kb_main(["--db", str(real[0]), "explain", "--json", "-"]) == 0
+    error, versions = json.loads(capsys.readouterr().out)["findings"]
+    assert "the qemu driver implements it from 0.9.11: a 0.9.10 daemon would still refuse it" in error["meaning"]
+    assert error["advice"] == "upgrade the daemon to libvirt 0.9.11 or later"
+    assert (versions["daemon"], versions["client"], versions["hypervisor"], versions["driver"]) == ("0.9.9", "0.9.10", "QEMU 1.0.0", "qemu")
+    assert {r["since"]["version"] for r in versions["refused"]} == {"0.9.10"} and all(r["procedure_number"] for r in versions["refused"])
+
+
+def test_the_test_driver_runs_inside_the_client(real, capsys):
+    text = "virsh -c test:///default undefine test --keep-tpm\nerror: unsupported flags (0x40) in function testDomainUndefineFlags"
+    found = explained(real[0], capsys, text)[0]
+    assert "test driver runs inside the client" in found["meaning"]
+
+
+@pytest.mark.parametrize(("driver", "works_from"), [("qemu", "0.9.11"), ("lxc", None)])
+def test_check_works_from_the_driver_s_release(real, capsys, driver, works_from):
+    assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "0.9.9", "--driver", driver, "virDomainPMSuspendForDuration"]) == 3
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert (result["error"], result["failure"], result["error_code"]) == ("unknown procedure: 261", "unknown-procedure", "VIR_ERR_NO_SUPPORT")
+    assert (result["works_from"] or {}).get("version") == works_from
+
+
+def test_check_a_flag_against_a_daemon_older_than_its_api(real, capsys):
+    assert kb_main(["--db", str(real[0]), "check", "--json", "--server", "0.9.3", "--driver", "qemu", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"]) == 3
+    result = json.loads(capsys.readouterr().out)["results"][0]
+    assert (result["works"], result["error"], result["failure"]) == (False, "unknown procedure: 231", "unknown-procedure")
+
+
+def test_check_exit_codes_separate_would_fail_from_cannot_tell(real, capsys):
+    assert kb_main(["--db", str(real[0]), "check", "--server", "7.0.0", "--driver", "qemu", "VIR_MIGRATE_PARALLEL"]) == 4
+    out = capsys.readouterr().out
+    assert "cannot tell" in out and "(None)" not in out and "implementation of" not in out

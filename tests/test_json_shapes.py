@@ -30,6 +30,9 @@ EXPLAINED = (
     "error: this function is not supported by the connection driver: virDomainPMSuspendForDuration\n"
     "./app: version `LIBVIRT_0.9.10' not found (required by ./app)\n"
     "libvirt version: 0.9.9, package: 1\nlibvirt version: 0.99999.9\n"
+    "internal error: unsupported event ID 1\nunsupported event ID 99\nargument unsupported: parameter 'nosuch' not supported\n"
+    "version `LIBVIRT_PRIVATE_9.0.0' not found\nversion `LIBVIRT_QEMU_2.0.0' not found\n"
+    "virsh -c qemu:///system version --daemon\nUsing library: libvirt 0.9.10\nRunning hypervisor: QEMU 1.0.0\n"
 )
 KB_RUNS = [
     ["since", "virDomainUndefineFlags", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "VIR_DOMAIN_TUNABLE_CPU_VCPUPIN", "virDomainMigratePrepare3",
@@ -44,6 +47,8 @@ KB_RUNS = [
     ["check", "--server", "12008000", "virDomainUndefineFlags"],
     ["virsh"], ["virsh", "--driver", "fake", "undefine", "--managed-save", "--nvram"], ["virsh", "dompmsuspend", "dom", "disk"],
     ["virsh", "helpless"], ["virsh", "undefin"],
+    ["since", "dom.undefineFlags", "undefineFlags", "Domain.UndefineFlags", "libvirt.VIR_DOMAIN_UNDEFINE_NVRAM"],
+    ["search", "undefineFlags"],
     ["check", "--server", "0.9.9", "--", "virsh", "-c", "fake:///system", "undefine", "--nvram"],
     ["since", "domain/devices/disk/@type=vhostuser", "domain/devices/disk/@type=file", "domain/devices/disk/@type=nope"],
     ["search", "vhostuser"],
@@ -52,6 +57,7 @@ DOMAIN_XML = "<domain type='kvm'><cpu migratable='on'/><devices><disk type='vhos
 SITE_DB_RUNS = [  # the hand-written knowledge base has constants defined as other constants
     ["since", "virDomainSetVcpusFlags", "VIR_DOMAIN_VCPU_LIVE"],
     ["explain", "error: unsupported flags (0x104) in function qemuDomainSetVcpusFlags"],
+    ["explain", "argument unsupported: parameter 'cpu_shares' not supported"],
     ["since", "virDomainSetSchedulerParameters", "VIR_DOMAIN_SCHEDULER_CPU_SHARES", "VIR_DOMAIN_SCHEDULER_FUTURE"],
     ["since", "virDomainPMSuspendForDuration", "VIR_NODE_SUSPEND_TARGET_DISK", "VIR_DOMAIN_EVENT_ID_REBOOT"],
 ]

@@ -86,3 +86,18 @@ def test_the_snapshot_path_imports_nothing_heavy_on_its_first_run_and_later(tmp_
     assert len(written) == 1 and written[0].startswith("snapshot-") and written[0].endswith(".sqlite")
     assert sorted(p.name for p in cache.iterdir()) == written  # built once, then reused
     assert first == [] and later == []
+
+
+WITHOUT_RE = [  # re is for explain, --json (json imports it) and suggestions (difflib)
+    ["since", "virDomainUndefineFlags"], ["proc", "261"], ["diff", "9.0.0", "11.3.0"], ["drivers", "qemu"],
+    ["check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration"],
+    ["check", "--server", "0.9.3", "--driver", "qemu", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"],
+]
+
+
+@pytest.mark.parametrize("question", WITHOUT_RE, ids=lambda q: " ".join(q))
+def test_kb_answers_without_importing_re(fixture_db, tmp_path, question):
+    probe = PROBE.replace(f"m in {sorted(SLOW_STDLIB)}", "m == 're'")
+    result = subprocess.run([sys.executable, "-c", probe, "--db", str(fixture_db), *question], capture_output=True, text=True,
+                            env=clean_env(tmp_path), timeout=60, check=False)
+    assert next(line for line in result.stderr.splitlines() if line.startswith("LOADED ")) == "LOADED []"

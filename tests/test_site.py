@@ -335,10 +335,17 @@ def test_explain_data_answers_the_messages(out):
     assert data["procedures"]["318"][1:3] == [None, "event"]
     assert "2" not in data["procedures"]
     assert data["implementations"]["lxcDomainUndefineFlags"] == ["lxc", "virDomainUndefineFlags"]
-    assert data["flags"]["virDomainUndefineFlags"][-2] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "since 9.0.0"}]
-    assert data["flags"]["virDomainSetVcpusFlags"][0] == ["VIR_DOMAIN_VCPU_LIVE", 1, {"qemu": "between 0.9.2 and 7.0.0"}]
+    assert data["flags"]["virDomainUndefineFlags"][-2] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", 64, {"qemu": "since 9.0.0"}, "8.9.0"]
+    assert data["flags"]["virDomainSetVcpusFlags"][0] == ["VIR_DOMAIN_VCPU_LIVE", 1, {"qemu": "between 0.9.2 and 7.0.0"}, "0.8.5"]
     assert data["support"]["virDomainFDAssociate"] == [["lxc", "8.9.0", "10.0.0"], ["qemu", "9.0.0"], ["remote", "9.0.0"]]
     assert data["sections"]["LIBVIRT_QEMU_0.8.3"] == ["virDomainQemuAttach"]
+    assert data["programs"]["qemu"]["2"][:2] == ["QEMU_PROC_DOMAIN_ATTACH", "virDomainQemuAttach"]
+    assert data["events"]["virDomainEventID"] == {"registered": ["virConnectDomainEventRegisterAny"],
+                                                  "ids": {"1": ["VIR_DOMAIN_EVENT_ID_REBOOT", "0.8.0", "0.8.0"]}}
+    assert data["params"]["cpu_shares"] == [["VIR_DOMAIN_SCHEDULER_CPU_SHARES", "0.9.7",
+                                             [["qemu", "virDomainSetSchedulerParameters", "between 0.9.7 and 7.0.0"]]]]
+    assert data["masks"]["virDomainUndefineFlags"] == {"qemu": "11.3.0", "test": "11.3.0"}
+    assert data["newest_release"] == "11.3.0"
     script = (out / "explain-data.js").read_text()
     assert script == f"window.KB_EXPLAIN={(out / 'explain-data.json').read_text().strip()};\n"
 

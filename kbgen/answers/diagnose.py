@@ -8,37 +8,48 @@ than its daemon or driver; `kb check` predicts them. Standard library only
 from __future__ import annotations
 
 import functools
-import json
 import os
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from kbgen.answers import flagbits, messages, query
+from kbgen.answers import (
+    argmessages,
+    flagbits,
+    flagmessages,
+    linker,
+    messages,
+    query,
+    transcript,
+)
 from kbgen.answers.known_releases import KnownReleases
 from kbgen.answers.named_symbols import NamedSymbols
 from kbgen.render.bounds import bound_text, dated_text, since_text
 from kbgen.versions import is_version, key_version, version_key
 
 PATTERNS_FILE = os.path.join(os.path.dirname(__file__), "explain_patterns.json")
-REGEX_FLAGS = {"i": re.IGNORECASE}
+REGEX_FLAGS = {"i": "IGNORECASE"}  # a pattern's flags, by the name of their re flag (re is imported only to explain)
 SYMS_MODULES = {"": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin"}
 
 
 MAX_LINE = 64 * 1024  # characters of an input line that explain reads; the rest of a longer line is skipped
 MAX_FINDINGS = 100  # distinct messages; explain stops reading at the next new one
-_VERSION_LIKE = re.compile(r"\d+\.\d+\.\d+")
 
 
 def pattern_table() -> dict:
     """explain_patterns.json: the messages explain recognises, as regexes that Python and explain.html read alike."""
+    import json  # json imports re: only explain needs it
+
     with open(PATTERNS_FILE, encoding="utf-8") as file:
         return json.load(file)
 
 
 @functools.cache
-def patterns() -> dict[str, re.Pattern]:
-    return {p["kind"]: re.compile(p["regex"], re.ASCII | sum(REGEX_FLAGS[f] for f in p["flags"])) for p in pattern_table()["patterns"]}
+def patterns() -> dict:
+    """kind -> its compiled regex."""
+    import re
+
+    return {p["kind"]: re.compile(p["regex"], re.ASCII | sum(getattr(re, REGEX_FLAGS[f]) for f in p["flags"]))
+            for p in pattern_table()["patterns"]}
 
 
 def explain_rules() -> dict:
@@ -64,7 +75,7 @@ def explain_lines(conn: sqlite3.Connection, lines: Iterable[str]) -> dict:
         named.add(line[:MAX_LINE])
         if truncated:
             break
-    return {"findings": _merge_daemon_versions(conn, list(findings.values())) or named.findings(conn), "truncated": truncated,
+    return {"findings": transcript.story(conn, list(findings.values())) or named.findings(conn), "truncated": truncated,
             "max_findings": MAX_FINDINGS, "lines_read": read, "lines_cut": cut, "max_line": MAX_LINE}
 
 
@@ -98,18 +109,31 @@ def _catalogue(conn) -> messages.Catalogue:
     return messages.Catalogue(conn, pattern_table()["placeholder"])
 
 
-def _message(conn, parts: tuple[str, ...], match: re.Match, line: str) -> dict:
+def _message(conn, parts: tuple[str, ...], match, line: str) -> dict:
     found = messages.message_finding(conn, _catalogue(conn).groups[parts], match, line, pattern_table())
     return found | {"kind": "message", "matched": match.group(0), "count": 1}
 
 
-def _finding(conn, kind: str, match: re.Match) -> dict:
-    odd = next((g for g in match.groups() if g and _VERSION_LIKE.fullmatch(g) and not is_version(g)), None)
+@functools.cache
+def version_groups() -> dict[str, list[int]]:
+    """kind -> the indexes of its groups named version (the ones a not-a-version check reads)."""
+    return {p["kind"]: [i for i, g in enumerate(p["groups"]) if g[0] == "version"] for p in pattern_table()["patterns"]}
+
+
+def _finding(conn, kind: str, match) -> dict:
+    groups = match.groups()
+    odd = next((groups[i] for i in version_groups()[kind] if _version_like(groups[i]) and not is_version(groups[i])), None)
     if odd:
         kind, explained = "not-a-version", _not_a_version(odd)
     else:
         explained = EXPLAINERS[kind](conn, *match.groups())
-    return explained | {"kind": kind, "matched": match.group(0), "count": 1}
+    return {"kind": kind} | explained | {"matched": match.group(0), "count": 1}
+
+
+def _version_like(text: str) -> bool:
+    """Three runs of decimal digits (any script) joined by dots: what a not-a-version check looks at."""
+    parts = text.split(".")
+    return len(parts) == 3 and all(part.isdecimal() for part in parts)
 
 
 def _not_a_version(version: str) -> dict:
@@ -118,21 +142,24 @@ def _not_a_version(version: str) -> dict:
             "advice": "libvirt did not print this version: check where the text came from"}
 
 
-def _unknown_procedure(conn, number: str) -> dict:
+def _unknown_procedure(conn, named: str | None, number: str) -> dict:
+    protocol = program_of(conn, named)
     try:
-        p = query.proc(conn, int(number))
+        p = query.proc(conn, int(number), protocol)
     except query.NotFound as err:
-        return {"meaning": f"remote procedure {number} is not in any ingested source tree ({err.suggestions[0]})", "advice": ""}
-    what = p["api"] or f"{p['name']} ({p['label']}, no public API)"
-    return {
-        "procedure": p,
-        "meaning": f"the client called {what} (remote procedure {number}), added in {bound_text(p['since'])}: the daemon is older than that",
-        "advice": f"upgrade the daemon to libvirt {_newest(p['since'])} or later, or fall back to calls that the daemon's release has",
-    }
+        return {"meaning": f"{protocol} procedure {number} is not in any ingested source tree ({err.suggestions[0]})", "advice": ""}
+    return {"procedure": p} | transcript.procedure_words(conn, p, {})
+
+
+def program_of(conn, api: str | None) -> str:
+    """The RPC program (remote, qemu, lxc, admin) whose procedures carry API; remote when it names none."""
+    row = conn.execute("SELECT protocol FROM procedures WHERE api = ? ORDER BY protocol = 'remote' DESC, protocol LIMIT 1", (api,)).fetchone() if api else None
+    return row[0] if row else "remote"
 
 
 def _unsupported_flags(conn, mask: str, function: str) -> dict:
     impl = implementation_of(conn, function)
+    renamed = impl is None and (impl := flagmessages.older_name_of(conn, function))
     if impl is None:
         return {"meaning": f"{function} is not a driver implementation known to this knowledge base", "advice": ""}
     driver, api = impl
@@ -141,17 +168,10 @@ def _unsupported_flags(conn, mask: str, function: str) -> dict:
     for flag in flags:
         bits &= ~flag["value"]
     return {
-        "driver": driver, "api": api, "flags": flags, "undecoded": bits or None,
-        "meaning": f"the {driver} driver's {api} rejected flags 0x{mask}: {', '.join(f['flag'] for f in flags) or 'unknown bits'}",
-        "advice": _flags_advice(driver, flags),
+        "driver": driver, "api": api, "flags": flags, "undecoded": bits or None, "older_name": bool(renamed),
+        "meaning": flagmessages.flags_meaning(driver, api, mask, function if renamed else None, flags, bits),
+        "advice": flagmessages.flags_advice(driver, api, flags, bits),
     }
-
-
-def _flags_advice(driver: str, flags: list[dict]) -> str:
-    rejected = [f["flag"] for f in flags if not f["driver_accepts_since"]]
-    if rejected:
-        return f"{', '.join(rejected)} not accepted by this {driver} daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"
-    return "every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"
 
 
 def implementation_of(conn, function: str) -> tuple[str, str] | None:
@@ -194,6 +214,8 @@ def _symbol_version(conn, prefix: str, version: str) -> dict:
     module = SYMS_MODULES[prefix]
     section = f"LIBVIRT_{prefix}{version}"
     names = [r[0] for r in conn.execute("SELECT symbol FROM symbol_sections WHERE module = ? AND section = ? ORDER BY symbol", (module, section))]
+    if not names and (nodes := linker.version_nodes(conn, module, version)) is not None:
+        return linker.no_such_node(section, module, version, nodes)
     return {
         "section": section, "symbols": names,
         "meaning": f"the program needs symbols of {section} ({', '.join(names[:8]) or 'none known'}{' ...' if len(names) > 8 else ''}): "
@@ -202,34 +224,17 @@ def _symbol_version(conn, prefix: str, version: str) -> dict:
     }
 
 
-def _daemon_version(conn, version: str) -> dict:
-    return {"version": version}
-
-
-def _merge_daemon_versions(conn, findings: list[dict]) -> list[dict]:
-    versions = [f for f in findings if f["kind"] == "daemon-version"]
-    if not versions:
-        return findings
-    oldest = min((f["version"] for f in versions), key=version_key)
-    newer = conn.execute(
-        "SELECT s.name, s.since, p.number FROM symbols s LEFT JOIN procedures p ON p.api = s.name AND p.protocol = 'remote'"
-        " WHERE s.kind = 'function' AND s.since_exact AND s.since_key > ? ORDER BY s.since_key, s.name", (version_key(oldest),)).fetchall()
-    summary = {"kind": "daemon-version", "matched": ", ".join(f["matched"] for f in versions), "count": sum(f["count"] for f in versions),
-               "versions": sorted({f["version"] for f in versions}, key=version_key),
-               "refused": [{"api": r["name"], "since": query.exact_version(r["since"]), "procedure_number": r["number"]} for r in newer]}
-    first = ", ".join(f"{r['name']} ({r['since']}" + (f", procedure {r['number']})" if r["number"] else ")") for r in newer[:3])
-    summary["meaning"] = (f"libvirt {', '.join(summary['versions'])} found; a newer client calling any of the {len(newer)} APIs added "
-                          f"after {oldest} gets 'unknown procedure' from it" + (f", first among them {first}" if newer else ""))
-    summary["advice"] = f"check calls with `kb check --server {oldest} NAME`; `kb diff {oldest} NEWER` lists what it lacks"
-    return [f for f in findings if f["kind"] != "daemon-version"] + [summary]
-
-
 EXPLAINERS = {
     "unknown-procedure": _unknown_procedure,
     "unsupported-flags": _unsupported_flags,
     "not-supported": _not_supported,
+    "unsupported-event": argmessages.unsupported_event,
+    "unsupported-parameter": argmessages.unsupported_parameter,
+    "private-symbol-version": linker.private_symbols,
     "symbol-version": _symbol_version,
-    "daemon-version": _daemon_version,
+    "daemon-version": transcript.version_line,
+    "hypervisor-version": transcript.hypervisor_line,
+    "connection-uri": transcript.connection_uri,
 }
 
 
@@ -245,11 +250,25 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, 
     answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server,
               "server_release": known.placed(given, server), "driver": driver, "functions": []}
     if symbol["kind"] == "function":
-        return answer | _check_function(conn, symbol, version_key(server), driver)
+        return _with_failure(answer | _check_function(conn, symbol, version_key(server), driver))
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
-        return answer | _check_flag(conn, symbol, version_key(server), driver, query.taking_api(symbol, api))
-    return answer | {"works": None, "error": None, "works_from": symbol["since"],
-                     "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
+        found = answer | _check_flag(conn, symbol, version_key(server), driver, query.taking_api(symbol, api))
+        return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+    return _with_failure(answer | {"works": None, "error": None, "works_from": symbol["since"],
+                                   "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"})
+
+
+FAILURES = {  # the start of a predicted error -> its kind and the error code libvirt reports it with
+    "unknown procedure": ("unknown-procedure", "VIR_ERR_NO_SUPPORT"),  # the client turns the daemon's VIR_ERR_RPC into NO_SUPPORT
+    "this function is not supported by the connection driver": ("not-supported", "VIR_ERR_NO_SUPPORT"),
+    "invalid argument: unsupported flags": ("unsupported-flags", "VIR_ERR_INVALID_ARG"),
+}
+
+
+def _with_failure(verdict: dict) -> dict:
+    """VERDICT with the kind of its failure and the error code of its predicted error (both null when it names none)."""
+    kind, code = next((v for start, v in FAILURES.items() if (verdict.get("error") or "").startswith(start)), (None, None))
+    return verdict | {"failure": kind if verdict["works"] is False else None, "error_code": code}
 
 
 def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict:
@@ -257,12 +276,16 @@ def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict
     if arrived is not True:
         procs = query.procedures_of(conn, symbol["name"])
         error = f"unknown procedure: {procs[0]['number']}" if procs else "unknown procedure"
-        return {"works": arrived, "error": error if arrived is False else None, "works_from": symbol["since"],
-                "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server)}
+        gap = {"works": arrived, "error": error if arrived is False else None, "works_from": symbol["since"],
+               "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server)}
+        return gap if driver is None else _driver_later(conn, symbol, driver, gap)
     if driver is None:
         return {"works": True, "error": None, "works_from": symbol["since"], "reason": "the API exists in that release; pass --driver to check a driver"}
     row = conn.execute("SELECT * FROM driver_support WHERE api = ? AND driver = ?", (symbol["name"], driver)).fetchone()
     error = f"this function is not supported by the connection driver: {symbol['name']}"
+    if row is None and (elsewhere := query.served_elsewhere(conn, symbol["name"], driver)):
+        return {"works": True if elsewhere == "library" else None, "error": None, "works_from": symbol["since"],
+                "reason": SERVED_ELSEWHERE[elsewhere == "library"].format(driver=driver, drivers=elsewhere)}
     if row is None:
         return {"works": False, "error": error, "works_from": None, "reason": f"no release of the {driver} driver implements it"}
     since = query.support_version(row)
@@ -274,6 +297,24 @@ def _check_function(conn, symbol: dict, server: int, driver: str | None) -> dict
     if row["removed_in"] and version_key(row["removed_in"]) <= server:
         return {"works": False, "error": error, "works_from": None, "reason": f"the {driver} driver dropped it in {row['removed_in']}"}
     return {"works": True, "error": None, "works_from": since, "reason": f"the {driver} driver implements it from {row['since']}"}
+
+
+SERVED_ELSEWHERE = {True: "no driver's table has it: the library serves it, through the driver's internal steps",
+                    False: "the {driver} driver does not serve it: {drivers} of the same daemon do"}
+
+
+def _driver_later(conn, symbol: dict, driver: str, gap: dict) -> dict:
+    """GAP (the API is newer than the daemon) with the release from which DRIVER has it: never, or later than the API."""
+    row = conn.execute("SELECT * FROM driver_support WHERE api = ? AND driver = ?", (symbol["name"], driver)).fetchone()
+    if row is None:
+        return gap if query.served_elsewhere(conn, symbol["name"], driver) else gap | {
+            "works_from": None, "reason": gap["reason"] + f"; no release of the {driver} driver implements it"}
+    since = query.support_version(row)
+    if row["removed_in"]:
+        return gap | {"reason": gap["reason"] + f"; the {driver} driver had it from {row['since']} to {row['removed_in']}"}
+    if row["since_key"] <= version_key(_newest(symbol["since"])):
+        return gap
+    return gap | {"works_from": since, "reason": gap["reason"] + f"; the {driver} driver implements it from {dated_text(since)}"}
 
 
 def _check_flag(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
@@ -314,7 +355,8 @@ def _flag_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
                          "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}, after the daemon"}
     if status in ("rejected", "past-sources"):
         return answer | {"works": None, "error": None, "works_from": None, "reason": f"unknown (newest analysed source: {tree})"}
-    return answer | {"works": None, "error": None, "works_from": None, "reason": f"the {driver} driver's mask is unknown ({verdict['reason']})"}
+    why = verdict["reason"] or f"no flag check of the {driver} driver is recorded for {function}"
+    return answer | {"works": None, "error": None, "works_from": None, "reason": f"the {driver} driver's mask is unknown ({why})"}
 
 
 def _accepted_reason(symbol: dict, verdict: dict, server: int) -> str:
@@ -351,12 +393,14 @@ def _inside(arrived: bool | None, server: int) -> str:
     return f"; {key_version(server)} lies within those bounds" if arrived is None else ""
 
 
-def _flag_error(conn, symbol: dict, api: str, driver: str | None, server: int) -> str:
-    """What libvirt prints: virCheckFlags reports VIR_ERR_INVALID_ARG ("invalid argument: %s") naming its own function."""
-    return f"invalid argument: unsupported flags ({hex(symbol['value'] or 0)}) in function {performer(conn, api, driver, server)}"
+def _flag_error(conn, symbol: dict, api: str, driver: str | None, server: int) -> str | None:
+    """What libvirt prints: virCheckFlags reports VIR_ERR_INVALID_ARG ("invalid argument: %s") naming its own function;
+    None when no analysed tree names that function."""
+    function = performer(conn, api, driver, server)
+    return f"invalid argument: unsupported flags ({hex(symbol['value'] or 0)}) in function {function}" if function else None
 
 
-def performer(conn, api: str, driver: str | None, server: int) -> str:
+def performer(conn, api: str, driver: str | None, server: int) -> str | None:
     """The function whose virCheckFlags rejects API's flags in DRIVER, as of the analysed tree nearest to SERVER (the newest
     not after it, else the oldest)."""
     row = conn.execute(
@@ -366,7 +410,7 @@ def performer(conn, api: str, driver: str | None, server: int) -> str:
         return row[0]
     row = conn.execute("SELECT function FROM implementations WHERE api = ? AND driver = ? ORDER BY last_key DESC, backend LIMIT 1",
                        (api, driver)).fetchone()
-    return row[0] if row else f"<{driver} implementation of {api}>"
+    return row[0] if row else None
 
 
 def _key(version: str | None) -> int:

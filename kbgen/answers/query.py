@@ -152,6 +152,16 @@ def drivers_of(conn, api: str) -> list[dict]:
              "backends": backends.get(r["driver"], []), "origin": r["origin"]} for r in rows]
 
 
+def served_elsewhere(conn, api: str, driver: str) -> str | None:
+    """'library' when no driver implements API; the drivers of another kind that do (storage, network, ...), when
+    DRIVER's kind does not; else None."""
+    rows = conn.execute("SELECT driver, driver_group FROM driver_support WHERE api = ? ORDER BY driver", (api,)).fetchall()
+    if not rows:
+        return "library"
+    mine = {r[0] for r in conn.execute("SELECT DISTINCT driver_group FROM driver_support WHERE driver = ?", (driver,))}
+    return None if any(r[1] in mine for r in rows) else ", ".join(r[0] for r in rows)
+
+
 def known_driver(conn, driver: str | None) -> str | None:
     """The driver's name as the knowledge base spells it (any case); BadQuery naming the known ones otherwise."""
     if driver is None:

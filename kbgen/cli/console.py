@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL = 0, 1, 2, 3
+EXIT_OK, EXIT_NOT_FOUND, EXIT_ERROR, EXIT_WOULD_FAIL, EXIT_CANNOT_TELL = 0, 1, 2, 3, 4
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command ended by SIGPIPE
 JSON_FORMAT = "kbgen/1"  # of every --json output; the number changes only when a field is removed or changes meaning
 

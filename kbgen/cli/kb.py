@@ -1,7 +1,7 @@
 """`kb`: ask the knowledge base. Argument parsing, choosing the database, printing.
 
 Exit status: 0 answered, 1 not found, 2 usage or database error, 3 `kb check`
-found a name that would fail. Only the standard library is imported on this
+found a name that would fail, 4 `kb check` found none that would but some it cannot tell. Only the standard library is imported on this
 path (start-up time is part of the product); `kbgen` lives in cli/kbgen.py.
 """
 
@@ -13,6 +13,7 @@ import sys
 
 from kbgen.cli import kbargs
 from kbgen.cli.console import (
+    EXIT_CANNOT_TELL,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_WOULD_FAIL,
@@ -47,7 +48,8 @@ examples:
 The knowledge base is, in order: --db PATH, $KBGEN_DB, the one `kbgen build`
 wrote ($XDG_DATA_HOME/kbgen/kb.sqlite), else the snapshot shipped with kbgen.
 Exit status: 0 answered, 1 not found (or nothing recognised by explain), 2 usage
-or database error, 3 `kb check`: some name would fail (or cannot be told).
+or database error, 3 `kb check`: some name would fail, 4 `kb check`: none would
+fail but some cannot be told (a bound around the release, a mask not read).
 """
 
 
@@ -123,11 +125,13 @@ def _db_path(args, conn) -> str:
 
 
 def _exit_status(command: str, answers, missing) -> int:
-    empty = {"explain": ("findings",), "search": ("results", "paths")}
+    empty = {"explain": ("findings",), "search": ("results", "paths", "bindings")}
     if missing or (command in empty and not any(answers[0][key] for key in empty[command])):
         return EXIT_NOT_FOUND
-    if command == "check" and any(a["works"] is not True for a in answers):
+    if command == "check" and any(a["works"] is False for a in answers):
         return EXIT_WOULD_FAIL
+    if command == "check" and any(a["works"] is None for a in answers):
+        return EXIT_CANNOT_TELL
     return EXIT_OK
 
 

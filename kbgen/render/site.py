@@ -39,6 +39,7 @@ from kbgen.lock import exclusive
 from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
 from kbgen.render.site_arguments import argument_facts
+from kbgen.render.site_explain import message_facts
 from kbgen.store.reader import open_database
 from kbgen.versions import version_key
 
@@ -155,6 +156,7 @@ class Catalog:
     sections: dict[str, list[str]]
     arguments: dict[str, dict]
     dated: KnownReleases
+    messages: dict
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
@@ -179,6 +181,7 @@ class Catalog:
             **_source_facts(conn),
             arguments=argument_facts(conn),
             dated=KnownReleases.load(conn),
+            messages=message_facts(conn),
         )
 
     def support_table(self, api: str) -> dict | None:
@@ -580,8 +583,9 @@ def explain_data(catalog: Catalog) -> dict:
     """What explain.html needs, keyed the way libvirt's messages name things (kbgen/diagnose.py reads the same facts).
 
     procedures: remote number -> [name, API or null, label, since, since as shown]; implementations: function -> [driver, API];
-    flags: API -> [[flag, value, {driver: "since X" or its bounds}]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols;
-    rules: the message patterns (kbgen/answers/explain_patterns.json) and explain's limits.
+    flags: API -> [[flag, value, {driver: "since X" or its bounds}, the flag's since]]; support: API -> [[driver, since(, removed)]]; sections: section -> symbols;
+    rules: the message patterns (kbgen/answers/explain_patterns.json) and explain's limits; and kbgen/render/site_explain.py's
+    message_facts().
     """
     taking = {s["name"] for s in catalog.symbols if s["kind"] == "function" and s["has_flags"]}
     return {
@@ -593,11 +597,12 @@ def explain_data(catalog: Catalog) -> dict:
                     for api, rows in catalog.support_of.items()},
         "sections": catalog.sections,
         "rules": explain_rules(),
-    }
+    } | catalog.messages
 
 
 def _decodable_flags(catalog: Catalog, api: str) -> list[list]:
-    return [[r["names"][0], r["bit"], {driver: since_text(b["since"]) for driver, b in r["accepted"].items()}] for r in catalog.flag_rows(api)]
+    return [[r["names"][0], r["bit"], {driver: since_text(b["since"]) for driver, b in r["accepted"].items()}, catalog.by_name[r["names"][0]]["since"]]
+            for r in catalog.flag_rows(api)]
 
 
 def _support_entry(row: dict) -> list[str]:

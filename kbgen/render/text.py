@@ -315,8 +315,9 @@ def conflicts(answer: dict, s: Style) -> list[str]:
 
 def explain(answer: dict, s: Style) -> list[str]:
     if not answer["findings"]:
-        return ["no message kb knows was found in the text: it recognises unknown procedure, unsupported flags,",
-                "'not supported by the connection driver', version `LIBVIRT_x' not found, and libvirt version lines"] + _read_limits(answer, s)
+        return ["no message kb knows was found in the text: it recognises unknown procedure, unsupported flags, unsupported event ID,",
+                "parameter not supported, 'not supported by the connection driver', version `LIBVIRT_x' not found, libvirt version lines",
+                "and the messages of the analysed source trees"] + _read_limits(answer, s)
     lines = []
     for f in answer["findings"]:
         times = f"  ({f['count']} times)" if f.get("count", 1) > 1 else ""
@@ -357,6 +358,8 @@ def check(answer: dict, s: Style) -> list[str]:
     lines.append(_field("why", answer["reason"]))
     if answer["works_from"] and answer["works"] is not True:
         lines.append(_field("works", since_text(answer["works_from"], "from")))
+    elif answer["works"] is False:
+        lines.append(_field("works", "from no known release"))
     if len(answer.get("functions", [])) > 1:
         lines += _per_function(answer["functions"], s)
     return lines

@@ -14,9 +14,17 @@
     "unsupported-flags": "Unsupported flags",
     "not-supported": "Not supported by the driver",
     "symbol-version": "Library too old",
-    "daemon-version": "Daemon version",
-    "not-a-version": "Not a libvirt version"
+    "daemon-version": "Versions",
+    "not-a-version": "Not a libvirt version",
+    "unsupported-event": "Event unknown to the daemon",
+    "unsupported-parameter": "Typed parameter refused",
+    "private-symbol-version": "Mixed libvirt packages",
+    "unknown-version-node": "No such version node"
   };
+  var CONTEXT = ["daemon-version", "hypervisor-version", "connection-uri"];
+  var DAEMON_LINES = ["libvirt version:", "Running against daemon:"];
+  var IN_CLIENT = "test";
+  var LIBRARIES = { libvirt: "libvirt.so", qemu: "libvirt-qemu.so", lxc: "libvirt-lxc.so", admin: "libvirt-admin.so" };
   var SYMS_MODULES = { "": "libvirt", "QEMU_": "qemu", "LXC_": "lxc", "ADMIN_": "admin" };
   var LONGEST_REMEMBERED = 2000;
 
@@ -57,36 +65,93 @@
       if (row[1] === functionKind && row[4]) functions.push({ name: row[0], since: row[3], key: versionKey(row[3]) });
     });
     functions.sort(function (a, b) { return a.key - b.key; });
+    var programs = Object.assign({ remote: data.procedures }, data.programs);
     var procedureOf = new Map();
-    var numbers = Object.keys(data.procedures).map(Number).sort(function (a, b) { return a - b; });
-    numbers.forEach(function (number) {
-      var api = data.procedures[number][1];
-      if (api && !procedureOf.has(api)) procedureOf.set(api, number);
+    var protocolsOf = new Map();
+    var lastOf = {};
+    Object.keys(programs).sort().forEach(function (protocol) {
+      var numbers = Object.keys(programs[protocol]).map(Number).sort(function (a, b) { return a - b; });
+      lastOf[protocol] = numbers[numbers.length - 1];
+      numbers.forEach(function (number) {
+        var api = programs[protocol][number][1];
+        if (!api) return;
+        if (!protocolsOf.has(api)) protocolsOf.set(api, []);
+        if (protocolsOf.get(api).indexOf(protocol) < 0) protocolsOf.get(api).push(protocol);
+        var known = procedureOf.get(api);
+        if (!known || number < known.number) procedureOf.set(api, { number: number, protocol: protocol });
+      });
     });
+    var drivers = new Set();
+    Object.keys(data.support).forEach(function (api) { data.support[api].forEach(function (d) { drivers.add(d[0]); }); });
     return {
-      data: data, pages: pages, functions: functions, procedureOf: procedureOf, lastProcedure: numbers[numbers.length - 1],
+      data: data, pages: pages, functions: functions, procedureOf: procedureOf, protocolsOf: protocolsOf, programs: programs,
+      lastOf: lastOf, drivers: drivers,
       rules: data.rules, patterns: compiled(data.rules), libvirtVersion: new RegExp("^(?:" + data.rules.version + ")$")
     };
   }
 
   // --- the explainers: one per message, as in kbgen/answers/diagnose.py -------------------
 
-  function unknownProcedure(kb, number) {
-    var p = own(kb.data.procedures, String(Number(number)));
-    if (!p) {
-      var hint = kb.lastProcedure ? "the remote protocol of the ingested source trees ends at " + kb.lastProcedure : "no remote protocol in this knowledge base";
+  /* The RPC program whose procedures carry API (remote first), as diagnose.program_of(). */
+  function programOf(kb, api) {
+    var protocols = api ? (kb.protocolsOf.get(api) || []).slice().sort() : [];
+    if (protocols.indexOf("remote") >= 0) return "remote";
+    return protocols.length ? protocols[0] : "remote";
+  }
+
+  function unknownProcedure(kb, named, number) {
+    var protocol = programOf(kb, named);
+    var row = own(kb.programs[protocol] || {}, String(Number(number)));
+    if (!row) {
+      var last = kb.lastOf[protocol];
+      var hint = last !== undefined ? "the " + protocol + " protocol of the ingested source trees ends at " + last : "no " + protocol + " protocol in this knowledge base";
       return {
-        meaning: ["remote procedure " + number + " is not in any ingested source tree (" + hint + ")"], advice: [],
-        fields: { number: null, api: null }
+        meaning: [protocol + " procedure " + number + " is not in any ingested source tree (" + hint + ")"], advice: [],
+        fields: { number: null, api: null, protocol: null }
       };
     }
-    var what = p[1] ? [{ symbol: p[1] }] : [p[0] + " (" + p[2] + ", no public API)"];
-    return {
-      meaning: ["the client called "].concat(what, [" (remote procedure " + number + "), added in " + p[4] + ": the daemon is older than that"]),
-      advice: ["upgrade the daemon to libvirt " + p[3] + " or later, or fall back to calls that the daemon's release has"],
-      facts: p[1] ? [["procedure ", { code: p[0] }]] : [],
-      fields: { number: Number(number), api: p[1] }
-    };
+    var p = { protocol: protocol, number: Number(number), name: row[0], api: row[1], label: row[2], since: row[3], shown: row[4] };
+    return Object.assign(procedureWords(kb, p, {}), {
+      procedure: p, facts: p.api ? [["procedure ", { code: p.name }]] : [],
+      fields: { number: p.number, api: p.api, protocol: protocol }
+    });
+  }
+
+  /* As transcript.procedure_words(): what an unknown procedure means given what else the text told. */
+  function procedureWords(kb, p, scene) {
+    var what = p.api ? [{ symbol: p.api }] : [p.name + " (" + p.label + ", no public API)"];
+    var client = scene.client ? " (" + scene.client + ")" : "";
+    var daemon = scene.daemon ? " (" + scene.daemon + ")" : "";
+    var meaning = ["the client" + client + " called "].concat(what, [" (" + p.protocol + " procedure " + p.number + "), added in " + p.shown +
+      ": the daemon" + daemon + " is older than that"]);
+    var advice = ["upgrade the daemon to libvirt " + p.since + " or later, or fall back to calls that the daemon's release has"];
+    var driver = scene.driver;
+    if (!(driver && p.api)) return { meaning: meaning, advice: advice };
+    var row = (own(kb.data.support, p.api) || []).filter(function (d) { return d[0] === driver; })[0];
+    if (!row && servedElsewhere(kb, p.api, driver) === null) {
+      return {
+        meaning: meaning.concat(["; no release of the " + driver + " driver implements it, so upgrading the daemon does not help"]),
+        advice: ["use a driver that implements it (kb since " + p.api + "), or avoid the call"]
+      };
+    }
+    var raw = row ? row[1].match(/[0-9]+\.[0-9]+\.[0-9]+/)[0] : null;
+    if (row && versionKey(raw) > versionKey(p.since)) {
+      return {
+        meaning: meaning.concat(["; the " + driver + " driver implements it from " + row[1] + ": a " + p.since + " daemon would still refuse it"]),
+        advice: ["upgrade the daemon to libvirt " + raw + " or later"]
+      };
+    }
+    return { meaning: meaning, advice: advice };
+  }
+
+  /* As query.served_elsewhere(): "library" when no driver implements API, the drivers of another kind, or null. */
+  function servedElsewhere(kb, api, driver) {
+    var rows = own(kb.data.support, api) || [];
+    if (!rows.length) return "library";
+    var mine = own(kb.data.driver_groups, driver) || [];
+    var groups = own(kb.data.api_groups, api) || [];
+    if (groups.some(function (g) { return mine.indexOf(g) >= 0; })) return null;
+    return rows.map(function (d) { return d[0]; }).sort().join(", ");
   }
 
   function decodeFlags(rows, mask, driver) {
@@ -96,7 +161,7 @@
       var value = BigInt(row[1]);
       if (!(bits & value)) return;
       var others = Object.keys(row[2]).filter(function (d) { return d !== driver; }).sort();
-      flags.push({ flag: row[0], value: value, since: own(row[2], driver), others: others });
+      flags.push({ flag: row[0], value: value, since: own(row[2], driver), others: others, flagSince: row[3] });
       bits &= ~value;
     });
     return { flags: flags, rest: bits };
@@ -108,8 +173,69 @@
     return [{ symbol: flag.flag }, " = 0x" + flag.value.toString(16) + ": " + verdict + others];
   }
 
+  function camelWords(name) {
+    return name.match(/[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+/g) || [];
+  }
+
+  /* As flagmessages.older_name_of(): [driver, API] of a function no analysed tree names, from its words. */
+  function olderNameOf(kb, fn) {
+    var pairs = Object.keys(kb.data.implementations).map(function (f) { return kb.data.implementations[f]; });
+    var driver = null;
+    pairs.forEach(function (pair) {
+      var d = pair[0];
+      if (d && fn.indexOf(d) === 0 && /[A-Z]/.test(fn.charAt(d.length)) && (!driver || d.length > driver.length)) driver = d;
+    });
+    if (!driver) return null;
+    var words = camelWords(fn.slice(driver.length)).reverse();
+    var apis = Array.from(new Set(pairs.filter(function (pair) { return pair[0] === driver; }).map(function (pair) { return pair[1]; }))).sort();
+    var found = apis.filter(function (api) {
+      var mine = camelWords(api.slice(3)).reverse();
+      return words.length <= mine.length && words.every(function (w, i) { return mine[i].indexOf(w) === 0 || w.indexOf(mine[i]) === 0; });
+    });
+    return found.length === 1 ? [driver, found[0]] : null;
+  }
+
+  function plural(list) { return list.length === 1 ? "it" : "them"; }
+
+  /* As flagmessages.flags_advice(). */
+  function flagsAdvice(kb, driver, api, flags, rest) {
+    var tree = own(own(kb.data.masks, api) || {}, driver);
+    var later = flags.filter(function (f) { return f.since; });
+    var never = flags.filter(function (f) { return !f.since && tree && versionKey(f.flagSince) <= versionKey(tree); });
+    var unknown = flags.filter(function (f) { return later.indexOf(f) < 0 && never.indexOf(f) < 0; });
+    var parts = [];
+    if (later.length) {
+      parts.push(["upgrade the daemon: the " + driver + " driver accepts "].concat(listedWith(later, function (f) { return " " + f.since; })));
+    }
+    if (never.length) {
+      var others = Array.from(new Set([].concat.apply([], never.map(function (f) { return f.others; })))).sort();
+      parts.push(["drop "].concat(listed(never.map(function (f) { return f.flag; })),
+        [": no analysed release of the " + driver + " driver accepts " + plural(never) + (others.length ? " (accepted by " + others.join(", ") + ")" : "")]));
+    }
+    if (unknown.length) {
+      parts.push(listed(unknown.map(function (f) { return f.flag; })).concat([": whether the " + driver + " driver accepts " + plural(unknown) + " is not known"]));
+    }
+    if (rest) {
+      parts.push(["0x" + rest.toString(16) + ": no flag of ", { symbol: api }, " in any ingested release has these bits; the client passed a newer or a wrong value"]);
+    }
+    var advice = [];
+    parts.forEach(function (part, i) { advice = advice.concat(i ? ["; "] : [], part); });
+    return advice;
+  }
+
+  function listedWith(flags, after) {
+    var parts = [];
+    flags.forEach(function (f, i) {
+      if (i) parts.push(", ");
+      parts.push({ symbol: f.flag }, after(f));
+    });
+    return parts;
+  }
+
   function unsupportedFlags(kb, mask, fn) {
     var impl = own(kb.data.implementations, fn);
+    var older = !impl && olderNameOf(kb, fn);
+    if (older) impl = older;
     if (!impl) {
       return {
         meaning: [fn + " is not a driver implementation known to this knowledge base"], advice: [],
@@ -123,11 +249,11 @@
     var rejected = decoded.flags.filter(function (f) { return !f.since; }).map(function (f) { return f.flag; });
     var facts = decoded.flags.map(function (f) { return flagFact(f, driver); });
     if (decoded.rest) facts.push(["0x" + decoded.rest.toString(16) + ": no known flag of ", { symbol: api }]);
+    var rest = decoded.rest ? ["0x" + decoded.rest.toString(16) + " is no known flag of ", { symbol: api }] : [];
     return {
-      meaning: ["the " + driver + " driver's ", { symbol: api }, " rejected flags 0x" + mask + ": "].concat(names.length ? listed(names) : ["unknown bits"]),
-      advice: rejected.length
-        ? listed(rejected).concat([" not accepted by this " + driver + " daemon; drop the flag, upgrade the daemon, or use a driver that accepts it"])
-        : ["every decoded flag is accepted by a newer release of this driver: the daemon is older; upgrade it"],
+      meaning: ["the " + driver + " driver's ", { symbol: api }, (older ? " (as " + fn + ", a name older than the analysed source trees)" : "") +
+        " rejected flags 0x" + mask + ": "].concat(listed(names), names.length && rest.length ? ["; "] : [], rest),
+      advice: flagsAdvice(kb, driver, api, decoded.flags, decoded.rest),
       facts: facts,
       fields: { driver: driver, api: api, flags: names, rejected: rejected, undecoded: decoded.rest ? "0x" + decoded.rest.toString(16) : null }
     };
@@ -145,9 +271,83 @@
     };
   }
 
+  /* As linker.version_nodes(): MODULE's nodes oldest first, or null past the newest ingested release. */
+  function versionNodes(kb, prefix, version) {
+    if (!kb.data.newest_release || versionKey(version) > versionKey(kb.data.newest_release)) return null;
+    var start = "LIBVIRT_" + prefix;
+    return Object.keys(kb.data.sections).filter(function (s) {
+      return s.indexOf(start) === 0 && /^[0-9]/.test(s.slice(start.length));
+    }).sort(function (a, b) { return versionKey(nodeVersion(a)) - versionKey(nodeVersion(b)); });
+  }
+
+  function nodeVersion(section) { return section.slice(section.lastIndexOf("_") + 1); }
+
+  function noSuchNode(section, prefix, version, nodes) {
+    var before = nodes.filter(function (n) { return versionKey(nodeVersion(n)) < versionKey(version); }).slice(-1);
+    var after = nodes.filter(function (n) { return versionKey(nodeVersion(n)) > versionKey(version); }).slice(0, 1);
+    var near = before.concat(after);
+    return {
+      kind: "unknown-version-node",
+      meaning: ["no libvirt release defined " + section + " in " + LIBRARIES[own(SYMS_MODULES, prefix)] + "'s symbol file (the nodes around it: " +
+        (near.join(", ") || "none known") + "): the program was not built against a released libvirt, or the text was altered"],
+      advice: ["rebuild the program against the installed libvirt, and check the name in the message"],
+      fields: { section: section, nearest: near }
+    };
+  }
+
+  function privateSymbols(kb, version) {
+    return {
+      meaning: ["a libvirt component (libvirtd, virsh, a driver module, libvirt-qemu.so ...) needs LIBVIRT_PRIVATE_" + version +
+        ", the private symbols only libvirt.so " + version + " itself has: packages of different libvirt releases are installed together; this is no API gap"],
+      advice: ["install every libvirt package from one release (" + version + ", or upgrade them all together)"],
+      fields: { version: version }
+    };
+  }
+
+  function eventEnum(family) {
+    return "vir" + (family || "domain").split(" ").filter(Boolean).map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join("") + "EventID";
+  }
+
+  function unsupportedEvent(kb, family, number) {
+    var enumType = eventEnum(family);
+    var events = own(kb.data.events, enumType) || { registered: [], ids: {} };
+    var found = own(events.ids, String(Number(number)));
+    if (!found) {
+      return { meaning: [number + " is no " + enumType + " constant of any ingested release"], advice: [],
+               fields: { enum_type: enumType, number: Number(number), event: null } };
+    }
+    return {
+      meaning: ["the client registered for ", { symbol: found[0] }, " (" + enumType + " " + number + ", added in " + found[1] + ")"]
+        .concat(events.registered.length ? [" with "].concat(listed(events.registered)) : [], [": the daemon is older than that"]),
+      advice: ["upgrade the daemon to libvirt " + found[2] + " or later, or register for this event only with daemons that have it"],
+      fields: { enum_type: enumType, number: Number(number), event: found[0] }
+    };
+  }
+
+  function unsupportedParameter(kb, param) {
+    var macros = own(kb.data.params, param) || [];
+    if (!macros.length) {
+      return { meaning: ["'" + param + "' is the name of no typed-parameter macro of any ingested release"], advice: [],
+               fields: { param: param, macros: [] } };
+    }
+    var meaning = ["the connection's driver refused typed parameter '" + param + "': "];
+    macros.forEach(function (m, i) {
+      var accepted = m[2].map(function (a) { return a[0] + " " + a[1] + " " + a[2]; }).join(", ");
+      meaning = meaning.concat(i ? ["; "] : [], [{ symbol: m[0] }, " (added in " + m[1] + "), accepted by " + (accepted || "no analysed driver")]);
+    });
+    var any = macros.some(function (m) { return m[2].length; });
+    return {
+      meaning: meaning,
+      advice: [any ? "use a daemon release and driver from that list, or drop the parameter" : "no analysed driver accepts it: drop the parameter"],
+      fields: { param: param, macros: macros.map(function (m) { return m[0]; }) }
+    };
+  }
+
   function symbolVersion(kb, prefix, version) {
     var section = "LIBVIRT_" + prefix + version;
     var names = own(kb.data.sections, section) || [];
+    var nodes = names.length ? null : versionNodes(kb, prefix, version);
+    if (nodes) return noSuchNode(section, prefix, version, nodes);
     var shown = names.length ? listed(names.slice(0, 8)) : ["none known"];
     return {
       meaning: ["the program needs symbols of " + section + " ("].concat(shown, [
@@ -158,8 +358,8 @@
     };
   }
 
-  function daemonVersion(kb, version) {
-    return { version: version };
+  function versionLine(kb, source, version) {
+    return { version: version, role: DAEMON_LINES.indexOf(source) >= 0 ? "daemon" : "client" };
   }
 
   function notAVersion(version) {
@@ -174,38 +374,84 @@
     "unknown-procedure": unknownProcedure,
     "unsupported-flags": unsupportedFlags,
     "not-supported": notSupported,
+    "unsupported-event": unsupportedEvent,
+    "unsupported-parameter": unsupportedParameter,
+    "private-symbol-version": privateSymbols,
     "symbol-version": symbolVersion,
-    "daemon-version": daemonVersion
+    "daemon-version": versionLine,
+    "hypervisor-version": function (kb, name, version) { return { hypervisor: name + " " + version }; },
+    "connection-uri": function (kb, scheme) { return { scheme: scheme }; }
   };
 
-  function refusedBy(kb, oldest) {
-    var key = versionKey(oldest);
-    return kb.functions.filter(function (f) { return f.key > key; });
+  /* As transcript._refused(): the APIs with a procedure added after DAEMON, up to CLIENT (if known). */
+  function refusedBy(kb, daemon, client) {
+    var low = versionKey(daemon);
+    var high = client ? versionKey(client) : Infinity;
+    return kb.functions.filter(function (f) { return f.key > low && f.key <= high && kb.procedureOf.has(f.name); })
+      .sort(function (a, b) { return a.key - b.key || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
   }
 
-  /* All the versions found become one finding: what a newer client gets from the oldest. */
-  function mergeDaemonVersions(kb, findings) {
-    var found = findings.filter(function (f) { return f.kind === "daemon-version"; });
-    if (!found.length) return findings;
+  function versionEnd(context, role, newest) {
+    var found = context.filter(function (f) { return f.kind === "daemon-version" && f.role === role; }).map(function (f) { return f.version; });
+    found.sort(function (a, b) { return versionKey(a) - versionKey(b); });
+    return found.length ? found[newest ? found.length - 1 : 0] : null;
+  }
+
+  /* As transcript.story(): the context lines folded into one last finding, each error judged against them. */
+  function story(kb, findings) {
+    var context = findings.filter(function (f) { return CONTEXT.indexOf(f.kind) >= 0; });
+    var uri = context.filter(function (f) { return f.kind === "connection-uri" && kb.drivers.has(f.scheme); })[0];
+    var hypervisor = context.filter(function (f) { return f.kind === "hypervisor-version"; })[0];
+    var scene = {
+      driver: uri ? uri.scheme : null, daemon: versionEnd(context, "daemon", false), client: versionEnd(context, "client", true),
+      hypervisor: hypervisor ? hypervisor.hypervisor : null
+    };
+    var errors = findings.filter(function (f) { return CONTEXT.indexOf(f.kind) < 0; }).map(function (f) { return judged(kb, f, scene); });
+    var versions = context.filter(function (f) { return f.kind === "daemon-version"; });
+    return versions.length ? errors.concat([summaryOf(kb, versions, scene)]) : errors;
+  }
+
+  function judged(kb, finding, scene) {
+    if (finding.kind === "unknown-procedure" && finding.procedure) return Object.assign(finding, procedureWords(kb, finding.procedure, scene));
+    if (scene.driver === IN_CLIENT && (finding.kind === "unsupported-flags" || finding.kind === "not-supported")) {
+      finding.meaning = finding.meaning.concat(["; the connection's test driver runs inside the client: the library" +
+        (scene.client ? " (" + scene.client + ")" : "") + " refused it, not a daemon"]);
+    }
+    return finding;
+  }
+
+  function summaryOf(kb, found, scene) {
     var versions = Array.from(new Set(found.map(function (f) { return f.version; })));
     versions.sort(function (a, b) { return versionKey(a) - versionKey(b); });
-    var oldest = versions[0];
-    var newer = refusedBy(kb, oldest);
-    var first = [];
-    newer.slice(0, 3).forEach(function (f, i) {
-      var number = kb.procedureOf.get(f.name);
-      first.push(i ? ", " : ", first among them ", { symbol: f.name }, " (" + f.since + (number ? ", procedure " + number + ")" : ")"));
-    });
     var summary = {
       kind: "daemon-version",
       matched: found.map(function (f) { return f.matched; }).join(", "),
-      count: found.reduce(function (sum, f) { return sum + f.count; }, 0),
-      meaning: ["libvirt " + versions.join(", ") + " found; a newer client calling any of the " + newer.length + " APIs added after " + oldest +
-                " gets 'unknown procedure' from it"].concat(first),
-      advice: ["check calls with ", { code: "kb check --server " + oldest + " NAME" }, "; ", { code: "kb diff " + oldest + " NEWER" }, " lists what it lacks"],
-      fields: { versions: versions, refused: newer.length }
+      count: found.reduce(function (sum, f) { return sum + f.count; }, 0)
     };
-    return findings.filter(function (f) { return f.kind !== "daemon-version"; }).concat([summary]);
+    var refused = [];
+    if (scene.driver === IN_CLIENT) {
+      summary.meaning = ["libvirt " + versions.join(", ") + " found; the connection's test driver runs inside the client library: no daemon answers its calls"];
+      summary.advice = ["errors come from the client library: upgrade it"];
+    } else if (!scene.daemon) {
+      summary.meaning = ["libvirt " + versions.join(", ") + " found, the client's: the daemon's release is not in the text"];
+      summary.advice = [{ code: "virsh version --daemon" }, " prints the daemon's release"];
+    } else {
+      refused = refusedBy(kb, scene.daemon, scene.client);
+      var parts = ["the daemon is libvirt " + scene.daemon];
+      if (scene.client) parts.push("the client " + scene.client);
+      if (scene.hypervisor) parts.push("the hypervisor " + scene.hypervisor);
+      var first = [];
+      refused.slice(0, 3).forEach(function (f, i) {
+        var p = kb.procedureOf.get(f.name);
+        first.push(i ? ", " : ", first among them ", { symbol: f.name }, " (" + f.since + ", " + p.protocol + " procedure " + p.number + ")");
+      });
+      summary.meaning = [parts.join(", ") + ": a client calling any of the " + refused.length + " APIs added after " + scene.daemon +
+        (scene.client ? " up to " + scene.client : "") + " gets 'unknown procedure' from it"].concat(first);
+      summary.advice = ["check calls with ", { code: "kb check --server " + scene.daemon + (scene.driver ? " --driver " + scene.driver : "") + " NAME" },
+        "; ", { code: "kb diff " + scene.daemon + " " + (scene.client || "NEWER") }, " lists what it lacks"];
+    }
+    summary.fields = { versions: versions, refused: refused.length, daemon: scene.daemon, client: scene.client, driver: scene.driver };
+    return summary;
   }
 
   /* LINE's first MAX characters, counted as Python counts them (code points, not UTF-16 units). */
@@ -218,7 +464,7 @@
     var groups = match.slice(1);
     var odd = groups.filter(function (group, i) { return pattern.versions[i] && !kb.libvirtVersion.test(group); });
     var explained = odd.length ? notAVersion(odd[0]) : EXPLAINERS[pattern.kind].apply(null, [kb].concat(groups));
-    return Object.assign(explained, { kind: odd.length ? "not-a-version" : pattern.kind, matched: match[0], count: 1 });
+    return Object.assign(explained, { kind: odd.length ? "not-a-version" : explained.kind || pattern.kind, matched: match[0], count: 1 });
   }
 
   /* Add LINE's messages to FOUND, or count them once more; false if a new one would pass max_findings. */
@@ -250,7 +496,7 @@
       if (head(whole, kb.rules.max_line) !== whole) answer.linesCut += 1;
       answer.truncated = !record(kb, line, found);
     }
-    answer.findings = mergeDaemonVersions(kb, Array.from(found.values()));
+    answer.findings = story(kb, Array.from(found.values()));
     return answer;
   }
 
