@@ -1,11 +1,18 @@
-/* Site behaviour: "/" focuses the search box on every page; on the home page
-   the box searches the symbol index as you type. Results are built from DOM
+/* Site behaviour: "/" focuses the search box on every page, and the box searches
+   the index as you type on every page (home lists the results in its page, the
+   others under the box). Results are built from DOM
    text nodes only. kbgen.loadData is shared with explain.js. */
 (function () {
   "use strict";
 
-  var MAX_SHOWN = 50;
   var WORD = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
+
+  /* The top of the site, from this script's own address (…/assets/site.js). */
+  var ROOT = (function () {
+    var script = document.currentScript;
+    var src = script && script.src ? script.src : "";
+    return src ? src.replace(/assets\/site\.js(?:[?#].*)?$/, "") : "";
+  }());
 
   function isTyping(target) {
     var tag = target.tagName;
@@ -26,7 +33,7 @@
   function loadData(name, global, done) {
     function fromScript() {
       var script = document.createElement("script");
-      script.src = name + ".js";
+      script.src = ROOT + name + ".js";
       script.onload = function () { done(window[global]); };
       script.onerror = function () { done(null); };
       document.head.appendChild(script);
@@ -35,7 +42,7 @@
       fromScript();
       return;
     }
-    fetch(name + ".json")
+    fetch(ROOT + name + ".json")
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
@@ -43,18 +50,50 @@
       .then(done, fromScript);
   }
 
+  /* How well an entry's kind answers a query, at the same quality of match: functions first. */
+  var KIND_ORDER = { "function": 0, "virsh command": 1, "enum": 2, "macro": 2, "XML path": 3 };
+  var PAGE_STEP = 50;
+
+  function entry(name, kind, detail, since, href, id) {
+    return { name: name, lower: name.toLowerCase(), words: null, kind: kind, detail: detail, since: since, href: href,
+             order: KIND_ORDER.hasOwnProperty(kind) ? KIND_ORDER[kind] : 4, alts: null, note: null, value: null, id: id };
+  }
+
+  function wordsOf(e) {
+    if (!e.words) e.words = (e.name.match(WORD) || []).map(function (w) { return w.toLowerCase(); });
+    return e.words;
+  }
+
+  function addAlt(e, text, note) {
+    (e.alts || (e.alts = [])).push({ lower: text.toLowerCase(), note: note });
+  }
+
+  /* Every entry the box can find, best kinds and shortest names first: a search keeps this order within a quality of match. */
   function entriesOf(index) {
-    return index.symbols.map(function (row) {
-      return {
-        name: row[0],
-        lower: row[0].toLowerCase(),
-        words: (row[0].match(WORD) || []).map(function (w) { return w.toLowerCase(); }),
-        kind: index.kinds[row[1]],
-        module: index.modules[row[2]],
-        since: row[3],
-        href: "symbol/" + (row[5] || row[0]) + ".html"
-      };
+    var symbols = index.symbols.map(function (row, i) {
+      return entry(row[0], index.kinds[row[1]], index.modules[row[2]], row[3], "symbol/" + (row[5] || row[0]) + ".html", i);
     });
+    (index.values || []).forEach(function (pair) { addAlt(symbols[pair[0]], pair[1], "= \u201c" + pair[1] + "\u201d"); });
+    (index.ints || []).forEach(function (pair) { symbols[pair[0]].value = pair[1]; });
+    (index.impls || []).forEach(function (row) { addAlt(symbols[row[1]], row[0], "implemented by " + row[0] + " (" + row[2] + ")"); });
+    var all = symbols.slice();
+    (index.virsh || []).forEach(function (row, i) {
+      var api = symbols[row[1]];
+      var e = entry(row[0], "virsh command", "calls " + row.slice(1).map(function (s) { return symbols[s].name; }).join(", "), api.since,
+                    api.href, symbols.length + i);
+      all.push(e);
+    });
+    var pages = index.xmlpages || [];
+    (index.xml || []).forEach(function (row, i) {
+      var e = entry(row[0], "XML path", "libvirt's format documentation", row[1] ? "since " + row[1] : "",
+                    pages[row[2] >= 0 ? row[2] : pages.length - 1], all.length + i);
+      e.external = true;
+      all.push(e);
+    });
+    all.sort(function (a, b) {
+      return a.order - b.order || a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+    return all;
   }
 
   /* Does QUERY spell out prefixes of WORDS, in order (skipping words is allowed)?
@@ -79,32 +118,142 @@
     return from(0, 0);
   }
 
-  function rank(entry, query, compact) {
-    if (entry.lower === query) return 0;
-    if (entry.lower.indexOf(query) === 0) return 1;
-    if (entry.lower.indexOf(query) > 0) return 2;
-    if (compact && matchesInitials(compact, entry.words)) return 3;
-    return -1;
-  }
-
-  function byRank(a, b) {
-    if (a.rank !== b.rank) return a.rank - b.rank;
-    if (a.entry.name.length !== b.entry.name.length) return a.entry.name.length - b.entry.name.length;
-    return a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0;
-  }
-
-  function search(entries, text) {
-    var query = text.trim().toLowerCase();
-    if (!query) return [];
-    var compact = query.replace(/[^a-z0-9]/g, "");
-    var hits = [];
-    for (var i = 0; i < entries.length; i++) {
-      var r = rank(entries[i], query, compact);
-      if (r >= 0) hits.push({ rank: r, entry: entries[i] });
+  /* Are QUERY's letters in TEXT, in order? Cheap, and needed for an initials match. */
+  function inOrder(query, text) {
+    var at = 0;
+    for (var i = 0; i < query.length; i++) {
+      at = text.indexOf(query[i], at) + 1;
+      if (at === 0) return false;
     }
-    hits.sort(byRank);
-    return hits.map(function (hit) { return hit.entry; });
+    return true;
   }
+
+  function isAlnum(code) {
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  }
+
+  /* Does a word of NAME start at AT (after a non-letter, or a capital after a small letter)? */
+  function boundary(name, at) {
+    if (at === 0) return true;
+    var before = name.charCodeAt(at - 1), here = name.charCodeAt(at);
+    if (!isAlnum(before)) return true;
+    return here >= 65 && here <= 90 && before >= 97 && before <= 122;
+  }
+
+  /* Quality of a match of TEXT (lower case) against LOWER/NAME: 0 exact, 1 prefix, 2 at a word, 3 inside a word; -1 none. */
+  function quality(lower, name, text) {
+    if (lower === text) return 0;
+    var at = lower.indexOf(text);
+    if (at < 0) return -1;
+    if (at === 0) return 1;
+    if (boundary(name, at)) return 2;
+    var last = lower.lastIndexOf(text);
+    return last !== at && boundary(name, last) ? 2 : 3;
+  }
+
+  var INITIALS = 4;
+  var OTHER_NAME = 2;  /* a match on another name (value, implementation) counts as no better than one at a word */
+  var QUALITIES = 6;
+
+  /* The quality of E's best match and what it matched, or -1. */
+  function rank(e, query, compact, hit) {
+    var best = quality(e.lower, e.name, query);
+    hit.note = null;
+    if (best !== 0 && e.alts) {
+      for (var i = 0; i < e.alts.length; i++) {
+        var q = quality(e.alts[i].lower, e.alts[i].lower, query);
+        if (q >= 0 && Math.max(q, OTHER_NAME) < (best < 0 ? QUALITIES : best)) {
+          best = Math.max(q, OTHER_NAME);
+          hit.note = e.alts[i].note;
+        }
+      }
+    }
+    if (best < 0 && compact.length > 1 && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
+    if (e.kind === "virsh command" || e.kind === "XML path") {
+      if (best >= 0 && best < OTHER_NAME) best = OTHER_NAME + best;
+    }
+    return best;
+  }
+
+  function hexValue(query) {
+    var match = /^0x([0-9a-f]+)$/.exec(query);
+    return match ? parseInt(match[1], 16) : null;
+  }
+
+  /* A search: every matching entry, best first, and how many of each kind. Extending the previous query searches
+     only what matched it (a longer query never matches more). */
+  function Searcher(entries) {
+    var previous = null;
+    this.entries = entries;
+    this.search = function (text) {
+      var query = text.trim().toLowerCase().replace(/\s+/g, " ");
+      if (!query) {
+        previous = null;
+        return { hits: [], notes: {}, counts: {} };
+      }
+      var compact = query.replace(/[^a-z0-9]/g, "");
+      var pool = previous && query.indexOf(previous.query) === 0 && previous.compact === compact.slice(0, previous.compact.length)
+        ? previous.matched : entries;
+      var buckets = [];
+      for (var b = 0; b < QUALITIES; b++) buckets.push([]);
+      var notes = {};
+      var hit = { note: null };
+      var hex = hexValue(query);
+      var matched = [];
+      for (var i = 0; i < pool.length; i++) {
+        var e = pool[i];
+        var r = rank(e, query, compact, hit);
+        if (r >= 0) {
+          matched.push(e);
+          buckets[r].push(e);
+          if (hit.note) notes[e.id] = hit.note;
+        } else if (hex !== null && e.value === hex) {
+          buckets[OTHER_NAME].push(e);
+          notes[e.id] = "= " + query;
+        }
+      }
+      previous = { query: query, compact: compact, matched: hex === null ? matched : entries };
+      var hits = [].concat.apply([], buckets);
+      var counts = {};
+      for (var j = 0; j < hits.length; j++) counts[hits[j].kind] = (counts[hits[j].kind] || 0) + 1;
+      return { hits: hits, notes: notes, counts: counts };
+    };
+  }
+
+  /* Edit distance from QUERY to the closest part of NAME (a typo anywhere), at most LIMIT + 1. */
+  function distanceWithin(query, name, limit) {
+    var row = new Array(query.length + 1);
+    for (var i = 0; i <= query.length; i++) row[i] = i;
+    var best = row[query.length];
+    for (var j = 1; j <= name.length; j++) {
+      var diagonal = row[0];
+      row[0] = 0;
+      for (var k = 1; k <= query.length; k++) {
+        var above = row[k];
+        row[k] = Math.min(above + 1, row[k - 1] + 1, diagonal + (query[k - 1] === name[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+      if (row[query.length] < best) best = row[query.length];
+    }
+    return best;
+  }
+
+  function suggestions(entries, text) {
+    var query = text.trim().toLowerCase().replace(/[\s_-]+/g, "");
+    if (query.length < 4) return [];
+    var limit = Math.max(1, Math.floor(query.length / 4));
+    var found = [];
+    for (var i = 0; i < entries.length; i++) {
+      var e = entries[i];
+      if (e.kind === "XML path") continue;
+      var d = distanceWithin(query, e.lower.replace(/[_-]/g, ""), limit);
+      if (d <= limit) found.push({ d: d, e: e });
+    }
+    found.sort(function (a, b) { return a.d - b.d; });
+    return found.slice(0, 3).map(function (f) { return f.e; });
+  }
+
+  var LOOKS_LIKE_AN_ERROR = /\berror\b|\bfailed\b|unsupported|not supported|unknown procedure|\binvalid\b|\bcannot\b|\bdenied\b|:\s.*\s/i;
 
   function span(className, text) {
     var element = document.createElement("span");
@@ -113,28 +262,41 @@
     return element;
   }
 
-  function resultItem(entry, position) {
+  function hrefOf(e) {
+    return e.external ? e.href : ROOT + e.href;
+  }
+
+  function resultItem(e, position, note) {
     var item = document.createElement("li");
     item.id = "result-" + position;
     item.setAttribute("role", "option");
     item.setAttribute("aria-selected", "false");
-    var link = document.createElement("a");
-    link.href = entry.href;
-    link.tabIndex = -1;
-    link.append(span("name", entry.name), span("kind", entry.kind), span("module", entry.module), span("since", entry.since));
-    item.append(link);
+    item.dataset.href = hrefOf(e);
+    item.append(span("name", e.name), span("kind", e.kind), span("module", note || e.detail), span("since", e.since));
     return item;
   }
 
-  function statusText(total, text) {
+  function statusText(total, shown, text) {
     if (!text.trim()) return "";
-    if (total === 0) return "No symbol matches \u201c" + text.trim() + "\u201d.";
-    if (total > MAX_SHOWN) return total + " matches, showing the best " + MAX_SHOWN + ".";
+    if (total === 0) return "Nothing matches \u201c" + text.trim() + "\u201d.";
+    if (total > shown) return total + " matches, showing " + shown + ".";
     return total === 1 ? "1 match." : total + " matches.";
   }
 
-  function liveSearch(box, list, status, entries) {
-    var hits = [];
+  function button(text, onClick) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.textContent = text;
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  function liveSearch(box, parts, searcher) {
+    var list = parts.list, status = parts.status, more = parts.more;
+    var result = { hits: [], notes: {}, counts: {} };
+    var shownHits = [];
+    var kind = "";
+    var shown = PAGE_STEP;
     var selected = -1;
 
     function select(position) {
@@ -151,61 +313,183 @@
     }
 
     function remember(text) {
+      if (!parts.home) return;
+      var params = new URLSearchParams(location.search);
+      if (text.trim()) params.set("q", text.trim());
+      else params.delete("q");
+      var query = params.toString();
       try {
-        history.replaceState(null, "", text.trim() ? "?q=" + encodeURIComponent(text.trim()) : location.pathname);
+        history.replaceState(null, "", query ? "?" + query : location.pathname);
       } catch (ignored) { /* some browsers refuse replaceState on file:// */ }
     }
 
+    function filters() {
+      var kinds = Object.keys(result.counts).sort();
+      if (kinds.length < 2) return [];
+      var all = [button("all " + result.hits.length, function () { kind = ""; shown = PAGE_STEP; draw(); })];
+      all[0].setAttribute("aria-pressed", kind ? "false" : "true");
+      kinds.forEach(function (k) {
+        var b = button(k + " " + result.counts[k], function () { kind = k; shown = PAGE_STEP; draw(); });
+        b.setAttribute("aria-pressed", kind === k ? "true" : "false");
+        all.push(b);
+      });
+      return all;
+    }
+
+    function emptyHelp(text) {
+      var help = [];
+      var near = suggestions(searcher.entries, text);
+      if (near.length) {
+        var p = document.createElement("p");
+        p.append("Did you mean ");
+        near.forEach(function (e, i) {
+          var a = document.createElement("a");
+          a.href = hrefOf(e);
+          a.textContent = e.name;
+          p.append(a, i < near.length - 1 ? ", " : "?");
+        });
+        help.push(p);
+      }
+      if (LOOKS_LIKE_AN_ERROR.test(text)) {
+        var q = document.createElement("p");
+        var link = document.createElement("a");
+        link.href = ROOT + "explain.html?q=" + encodeURIComponent(text.trim());
+        link.textContent = "Explain this error message";
+        q.append(link, " (what it means, and which release or driver lacks what).");
+        help.push(q);
+      }
+      return help;
+    }
+
+    function draw() {
+      shownHits = kind ? result.hits.filter(function (e) { return e.kind === kind; }) : result.hits;
+      var items = [];
+      for (var i = 0; i < shownHits.length && i < shown; i++) items.push(resultItem(shownHits[i], i, result.notes[shownHits[i].id]));
+      list.replaceChildren.apply(list, items);
+      box.setAttribute("aria-expanded", items.length ? "true" : "false");
+      status.textContent = statusText(shownHits.length, items.length, box.value);
+      var extra = result.hits.length ? filters() : emptyHelp(box.value);
+      if (shownHits.length > items.length) {
+        extra.push(button("Show " + Math.min(PAGE_STEP, shownHits.length - items.length) + " more", function () { shown += PAGE_STEP; draw(); }));
+      }
+      more.replaceChildren.apply(more, extra);
+      if (parts.popup) parts.popup.hidden = !box.value.trim();
+      select(items.length ? 0 : -1);
+    }
+
     function update() {
-      hits = search(entries, box.value);
-      list.replaceChildren.apply(list, hits.slice(0, MAX_SHOWN).map(resultItem));
-      box.setAttribute("aria-expanded", hits.length ? "true" : "false");
-      status.textContent = statusText(hits.length, box.value);
-      select(hits.length ? 0 : -1);
+      result = searcher.search(box.value);
+      kind = "";
+      shown = PAGE_STEP;
+      draw();
       remember(box.value);
     }
 
+    function open(item, newTab) {
+      if (newTab) window.open(item.dataset.href, "_blank", "noopener");
+      else location.href = item.dataset.href;
+    }
+
     function onKey(event) {
-      var shown = list.children.length;
-      if (event.key === "ArrowDown" && shown) {
+      var count = list.children.length;
+      if (event.key === "ArrowDown" && count) {
         event.preventDefault();
-        select((selected + 1) % shown);
-      } else if (event.key === "ArrowUp" && shown) {
+        select((selected + 1) % count);
+      } else if (event.key === "ArrowUp" && count) {
         event.preventDefault();
-        select((selected - 1 + shown) % shown);
+        select((selected - 1 + count) % count);
       } else if (event.key === "Enter") {
         event.preventDefault();
-        if (selected >= 0 && hits[selected]) location.href = list.children[selected].firstChild.href;
+        if (selected >= 0 && list.children[selected]) open(list.children[selected], event.ctrlKey || event.metaKey);
       } else if (event.key === "Escape") {
         box.value = "";
         update();
       }
     }
 
+    list.addEventListener("click", function (event) {
+      var item = event.target.closest("li[data-href]");
+      if (item) open(item, event.ctrlKey || event.metaKey || event.button === 1);
+    });
+    list.addEventListener("auxclick", function (event) {
+      var item = event.target.closest("li[data-href]");
+      if (item && event.button === 1) open(item, true);
+    });
     box.addEventListener("input", update);
     box.addEventListener("keydown", onKey);
     update();
+    return update;
+  }
+
+  /* The results of the header's box: the home page has its own list; every other page gets one under the box. */
+  function resultParts(box) {
+    var list = document.getElementById("results");
+    var status = document.getElementById("status");
+    var more = document.getElementById("results-more");
+    if (list && status) {
+      if (!more) {
+        more = document.createElement("div");
+        more.id = "results-more";
+        more.className = "results-more";
+        list.after(more);
+      }
+      return { list: list, status: status, more: more, home: true };
+    }
+    var popup = document.createElement("div");
+    popup.className = "search-popup";
+    popup.hidden = true;
+    status = document.createElement("p");
+    status.id = "status";
+    status.className = "status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    list = document.createElement("ol");
+    list.id = "results";
+    list.className = "results";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Matching names");
+    more = document.createElement("div");
+    more.id = "results-more";
+    more.className = "results-more";
+    popup.append(status, list, more);
+    box.form.after(popup);
+    document.addEventListener("click", function (event) {
+      if (!popup.contains(event.target) && event.target !== box) popup.hidden = true;
+    });
+    box.addEventListener("focus", function () { if (box.value.trim()) popup.hidden = false; });
+    return { list: list, status: status, more: more, home: false, popup: popup };
   }
 
   function startLiveSearch(box) {
-    var list = document.getElementById("results");
-    var status = document.getElementById("status");
-    if (!list || !status) return;
-    box.setAttribute("role", "combobox");
-    box.setAttribute("aria-controls", "results");
-    box.setAttribute("aria-autocomplete", "list");
-    box.setAttribute("aria-expanded", "false");
-    var initial = new URLSearchParams(location.search).get("q");
-    if (initial && !box.value) box.value = initial;
-    status.textContent = "Loading the index\u2026";
-    loadData("search-index", "KB_INDEX", function (index) {
-      if (!index) {
-        status.textContent = "The search index could not be loaded.";
-        return;
-      }
-      status.textContent = "";
-      liveSearch(box, list, status, entriesOf(index));
-    });
+    var parts = null;
+    var started = false;
+    function begin() {
+      if (started) return;
+      started = true;
+      parts = resultParts(box);
+      box.setAttribute("role", "combobox");
+      box.setAttribute("aria-controls", "results");
+      box.setAttribute("aria-autocomplete", "list");
+      box.setAttribute("aria-expanded", "false");
+      parts.status.textContent = "Loading the index\u2026";
+      loadData("search-index", "KB_INDEX", function (index) {
+        if (!index) {
+          parts.status.textContent = "The search index could not be loaded.";
+          return;
+        }
+        parts.status.textContent = "";
+        liveSearch(box, parts, new Searcher(entriesOf(index)));
+      });
+    }
+    var home = document.getElementById("results");
+    if (home) {
+      var initial = new URLSearchParams(location.search).get("q");
+      if (initial && !box.value) box.value = initial;
+      begin();
+    } else if (ROOT) {  /* not in 404.html, whose inlined script cannot tell where the site's top is */
+      box.addEventListener("focus", begin);
+      box.addEventListener("input", begin);
+    }
   }
 
   function start() {
