@@ -154,6 +154,9 @@ class Catalog:
     flag_checks: dict[str, list[dict]]
     newest_source: str | None
     sections: dict[str, list[str]]
+    virsh_calls: list[dict]
+    xml_paths: list[dict]
+    xml_pages: dict[str, str]
     arguments: dict[str, dict]
     dated: KnownReleases
     messages: dict
@@ -298,6 +301,21 @@ def _source_facts(conn: sqlite3.Connection) -> dict:
         "flag_checks": {api: flagbits.flags_by_driver(conn, api) for api in flag_apis},
         "newest_source": flagbits.newest_source(conn),
         "sections": _grouped(conn.execute("SELECT section, symbol FROM symbol_sections ORDER BY section, symbol")),
+        **_search_facts(conn),
+    }
+
+
+def _search_facts(conn: sqlite3.Connection) -> dict:
+    """What only the search box shows: virsh commands and the APIs they call, XML paths and their documentation pages."""
+    pages = {}
+    for fmt, origin in conn.execute("SELECT format, doc_origin FROM xml_paths WHERE doc_origin IS NOT NULL ORDER BY format, doc_origin"):
+        match = re.search(r"html/(format\w*\.html)", origin)
+        if match:
+            pages.setdefault(fmt, Counter())[match.group(1)] += 1
+    return {
+        "virsh_calls": [dict(r) for r in conn.execute("SELECT command, api FROM virsh_calls ORDER BY command, api")],
+        "xml_paths": [dict(r) for r in conn.execute("SELECT path, format, since FROM xml_paths ORDER BY path")],
+        "xml_pages": {fmt: max(sorted(c), key=c.__getitem__) for fmt, c in pages.items()},
     }
 
 
@@ -573,8 +591,37 @@ def _script_safe_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+XML_FORMAT_PAGES = "https://libvirt.org/format.html"
+
+
+def search_extras(catalog: Catalog) -> dict:
+    """What else the search box finds, each pointing at a row of `symbols` by its index there.
+
+    values: [symbol, string value] (typed-parameter names: inbound.average); ints: [symbol, value] of enum constants (0x40);
+    impls: [driver function, API, driver] (the names error messages give); virsh: [command, API it calls (the most specific),
+    the other APIs]; xml: [path, since or "", format page index] with xmlpages the pages of libvirt's documentation.
+    """
+    position = {s["name"]: i for i, s in enumerate(catalog.symbols)}
+    names = set(position)
+    values = [[position[s["name"]], s["value"]] for s in catalog.symbols
+              if s["kind"] == "macro" and s["value"] and s["value"] not in names and not re.fullmatch(r"[-+()0-9xXa-fA-FuUlL <|]*", s["value"])]
+    ints = [[position[s["name"]], s["int_value"]] for s in catalog.symbols if s["kind"] == "enum" and s["int_value"] is not None]
+    impls = sorted({(i["function"], position[i["api"]], i["driver"]) for i in catalog.implementations
+                    if i["api"] in position and i["function"] != i["api"]})
+    callers = Counter(c["api"] for c in catalog.virsh_calls)
+    virsh = []
+    for command, calls in _grouped((c["command"], c["api"]) for c in catalog.virsh_calls if c["api"] in position).items():
+        apis = sorted(set(calls), key=lambda api: (callers[api], api))
+        virsh.append([command, *(position[api] for api in apis)])
+    pages = sorted({p for p in catalog.xml_pages.values()})
+    xml = [[x["path"], x["since"] or "", pages.index(catalog.xml_pages[x["format"]]) if x["format"] in catalog.xml_pages else -1]
+           for x in catalog.xml_paths]
+    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": xml,
+            "xmlpages": [f"https://libvirt.org/{p}" for p in pages] + [XML_FORMAT_PAGES]}
+
+
 def _write_search_index(site: SiteWriter) -> None:
-    data = _script_safe_json(search_index(site.catalog.symbols, site.catalog.page_stems["symbol"]))
+    data = _script_safe_json(search_index(site.catalog.symbols, site.catalog.page_stems["symbol"]) | search_extras(site.catalog))
     site.write("search-index.json", data + "\n")
     site.write("search-index.js", f"window.KB_INDEX={data};\n")
 
