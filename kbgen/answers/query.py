@@ -44,10 +44,17 @@ def since_version(since: str, exact: bool) -> dict:
 def since(conn: sqlite3.Connection, name: str, driver: str | None = None, api: str | None = None) -> dict:
     """What NAME is and the release that added it, with drivers and flags (of one DRIVER if given; of a flag, per
     function taking it, or only API)."""
-    row = _symbol(conn, name)
+    row, typed_as = _symbol(conn, name), None
+    if row is None:
+        from kbgen.answers.bindings import resolve
+
+        typed_as = resolve(conn, name)  # a binding's name (conn.getDomainCapabilities) or a Go name, by rule
+        row = _symbol(conn, typed_as["c_symbol"]) if typed_as and typed_as["c_symbol"] else None
     if row is None:
         return _internal_api(conn, name)
     answer = _symbol_answer(row)
+    answer["typed_as"] = typed_as
+    answer["bindings"] = _bindings_calling(conn, row["name"])
     if row["kind"] == "function":
         answer["drivers"] = [d for d in drivers_of(conn, row["name"]) if driver is None or d["driver"] == driver]
         answer["flags"] = _flags_of(conn, row["name"])
@@ -65,6 +72,17 @@ def since(conn: sqlite3.Connection, name: str, driver: str | None = None, api: s
         if driver is not None:
             answer["driver_acceptance"] = flagbits.flag_by_driver(conn, answer, driver, taking_api(answer, api))
     return answer
+
+
+def _bindings_calling(conn, c_symbol: str) -> list[dict]:
+    """The Python binding names calling C_SYMBOL (or naming the constant), with the ingested binding releases having them."""
+    from kbgen.answers.bindings import is_binding_table
+
+    if not is_binding_table(conn):
+        return []
+    rows = conn.execute("SELECT name, first_release, last_release FROM bindings WHERE c_symbol = ? ORDER BY first_key, name",
+                        (c_symbol,)).fetchall()
+    return [{"binding": r["name"], "first_release": r["first_release"], "last_release": r["last_release"]} for r in rows]
 
 
 def taking_api(flag: dict, api: str | None) -> str | None:
@@ -257,7 +275,17 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
             {"name": r["name"], "kind": r["kind"], "module": r["module"], "since": since_version(r["since"], bool(r["since_exact"]))}
             for r in rows[:limit]
         ],
-    } | search_paths(conn, pattern, limit)
+    } | search_paths(conn, pattern, limit) | _search_bindings(conn, pattern, limit)
+
+
+def _search_bindings(conn, pattern: str, limit: int) -> dict:
+    from kbgen.answers.bindings import search_bindings
+
+    found = search_bindings(conn, pattern, limit) if not GLOB_CHARS & set(pattern) else []
+    for b in found:
+        row = _symbol(conn, b["c_symbol"]) if b["c_symbol"] else None
+        b["since"] = since_version(row["since"], bool(row["since_exact"])) if row else None
+    return {"bindings": found}
 
 
 def suggest(conn: sqlite3.Connection, name: str, limit: int = 5) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kbgen.render import argtext, virshtext, xmltext
+from kbgen.render import argtext, bindingtext, virshtext, xmltext
 from kbgen.render.bounds import bound_text, date_suffix, dated_text, since_text
 
 SOURCE_LABELS = {
@@ -52,6 +52,7 @@ def since(answer: dict, s: Style) -> list[str]:
     kind = "enum constant" if answer["kind"] == "enum" else answer["kind"]
     where = f" ({answer['file']})" if answer.get("file") else ""
     lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(dated_text(answer['since']))}"]
+    lines += bindingtext.typed_as_lines(answer) + bindingtext.bindings_line(answer)
     if answer.get("module") and answer["module"] != "libvirt":
         lines.append(_field("module", answer["module"]))
     if answer["kind"] == "enum":
@@ -188,13 +189,13 @@ def show(answer: dict, s: Style) -> list[str]:
 
 def search(answer: dict, s: Style) -> list[str]:
     results = answer["results"]
-    if not results and not answer["paths"]:
+    if not results and not answer["paths"] and not answer.get("bindings"):
         return [f"no symbol or XML path matches {answer['pattern']!r}"]
     pad = max((len(r["name"]) for r in results), default=0) + 2
     lines = [f"{r['name']:<{pad}}{r['kind']:<10}{(r['module'] or ''):<9}{s.version(bound_text(r['since']))}" for r in results]
     if answer["total"] > len(results):
         lines.append(s.dim(f"... {answer['total'] - len(results)} more; use --limit"))
-    return lines + xmltext.search_paths(answer, s)
+    return lines + xmltext.search_paths(answer, s) + bindingtext.search_lines(answer)
 
 
 def diff(answer: dict, s: Style) -> list[str]:
