@@ -598,3 +598,23 @@ def test_check_exit_codes_separate_would_fail_from_cannot_tell(real, capsys):
     assert kb_main(["--db", str(real[0]), "check", "--server", "7.0.0", "--driver", "qemu", "VIR_MIGRATE_PARALLEL"]) == 4
     out = capsys.readouterr().out
     assert "cannot tell" in out and "(None)" not in out and "implementation of" not in out
+
+
+def test_since_a_python_binding_name(real, capsys):
+    answer = since(real[0], capsys, "conn.getDomainCapabilities")
+    assert (answer["name"], answer["since"]["version"]) == ("virConnectGetDomainCapabilities", "1.2.7")
+    typed = answer["typed_as"]
+    assert (typed["binding"], typed["matched_by"], typed["first_release"], typed["oldest_ingested"]) == (
+        "virConnect.getDomainCapabilities", "binding", "7.0.0", "7.0.0")
+    lag = since(real[0], capsys, "dom.messages")  # the C API is 7.1.0; the first ingested binding having it is 9.0.0's
+    assert (lag["name"], lag["since"]["version"], lag["typed_as"]["first_release"]) == ("virDomainGetMessages", "7.1.0", "9.0.0")
+    go = since(real[0], capsys, "Domain.UndefineFlags")
+    assert (go["name"], go["typed_as"]["matched_by"]) == ("virDomainUndefineFlags", "go rule")
+    qemu = since(real[0], capsys, "libvirt_qemu.qemuMonitorCommand")
+    assert qemu["name"] == "virDomainQemuMonitorCommand"
+
+
+def test_binding_counts_per_release(real):
+    db = open_database(real[0])
+    counts = {r["release"]: (r["methods"], r["functions"], r["constants"]) for r in db.execute("SELECT * FROM binding_releases")}
+    assert counts == {"7.0.0": (453, 28, 1141), "9.0.0": (470, 29, 1203), "11.3.0": (478, 29, 1400), "12.8.0": (479, 29, 1493)}
