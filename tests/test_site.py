@@ -549,3 +549,15 @@ def words(text: str) -> str:
     for mark in ",:)":
         text = text.replace(f" {mark}", mark)
     return text.replace("( ", "(")
+
+
+def test_search_index_finds_values_implementations_virsh_commands_and_xml_paths(out):
+    index = json.loads((out / "search-index.json").read_text())
+    name = [row[0] for row in index["symbols"]]
+    assert [name[i] for i, v in index["values"] if v == "inbound.average"] == ["VIR_DOMAIN_BANDWIDTH_IN_AVERAGE"]
+    assert sorted(name[i] for i, v in index["ints"] if v == 64) == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM", "VIR_MIGRATE_NON_SHARED_DISK"]
+    assert ["qemuDomainUndefineFlags", name.index("virDomainUndefineFlags"), "qemu"] in index["impls"]
+    assert ["dompmsuspend", name.index("virDomainPMSuspendForDuration")] in index["virsh"]
+    paths = {row[0]: row for row in index["xml"]}
+    assert index["xmlpages"][paths["domain/devices/disk/@type=nvme"][2]] == "https://libvirt.org/formatdomain.html"
+    assert paths["domain/devices/disk/@type=nvme"][1] == "6.0.0"

@@ -364,3 +364,97 @@ def test_dark_scheme_changes_the_colours(browser, base_url):
         backgrounds.append(tab.evaluate("getComputedStyle(document.body).backgroundColor"))
         context.close()
     assert backgrounds[0] != backgrounds[1]
+
+
+# --- search ranks: what users type, and what they mean (issue 14) -------------------
+
+SEARCH_RANKS = [
+    # (typed, the result meant, its rank)
+    ("pmsuspend", "virDomainPMSuspendForDuration", 1),  # a function above constants, typedefs and callbacks
+    ("migrate", "virDomainMigrate", 1),  # above the virsh command and VIR_MIGRATE_*
+    ("undefineflags", "virDomainUndefineFlags", 1),
+    ("undefflags", "virDomainUndefineFlags", 1),
+    ("inbound.average", "VIR_DOMAIN_BANDWIDTH_IN_AVERAGE", 1),  # a typed-parameter name
+    ("total_bytes_sec", "VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC", 1),
+    ("cpu_shares", "VIR_DOMAIN_SCHEDULER_CPU_SHARES", 1),
+    ("0x40", "VIR_MIGRATE_NON_SHARED_DISK", 1),  # a hex value: both constants of value 64, shortest first
+    ("0x40", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", 2),
+    ("qemuDomainUndefineFlags", "virDomainUndefineFlags", 1),  # an implementation's name, from an error message
+    ("lxcDomainUndefineFlags", "virDomainUndefineFlags", 1),
+    ("qemuDomainSetVcpusInternal", "virDomainSetVcpusFlags", 1),  # the helper checking the flags
+    ("domain/devices/disk/@type", "domain/devices/disk/@type", 1),  # XML paths
+    ("@migratable", "domain/cpu/@migratable", 1),
+    ("dompmsuspend", "dompmsuspend", 1),  # virsh commands
+    ("blkdeviotune", "blkdeviotune", 1),
+    ("virConnectOpen", "virConnectOpen", 1),
+    ("connectopen", "virConnectOpen", 1),
+    ("fdassoc", "virDomainFDAssociate", 1),
+    ("setvcpus", "virDomainSetVcpusFlags", 1),
+    ("VIR_DOMAIN_AFFECT_LIVE", "VIR_DOMAIN_AFFECT_LIVE", 1),
+    ("affect_live", "VIR_DOMAIN_AFFECT_LIVE", 1),
+    ("migrate_live", "VIR_MIGRATE_LIVE", 1),
+    ("migratetouri", "virDomainMigrateToURI", 1),
+    ("domain migrate", "virDomainMigrate", 1),
+    ("suspend target mem", "VIR_NODE_SUSPEND_TARGET_MEM", 1),
+    ("qemuattach", "virDomainQemuAttach", 1),
+    ("eventregisterany", "virConnectDomainEventRegisterAny", 1),
+    ("network create", "virNetworkCreate", 1),
+]
+
+
+def test_search_ranks_what_users_type(page, base_url):
+    page.goto(base_url + "index.html")
+    page.wait_for_function("document.getElementById('status').textContent === ''")
+    got = []
+    for text, target, _ in SEARCH_RANKS:
+        page.fill("#q", text)
+        names = page.eval_on_selector_all("#results li .name", "items => items.map(i => i.textContent)")
+        got.append((text, target, names.index(target) + 1 if target in names else None))
+    assert got == SEARCH_RANKS
+
+
+def test_an_implementation_name_leads_to_its_api_and_says_why(page, base_url):
+    search_for(page, base_url, "qemuDomainUndefineFlags")
+    first = page.locator("#results li").first
+    assert "implemented by qemuDomainUndefineFlags (qemu)" in first.inner_text()
+    page.press("#q", "Enter")
+    page.wait_for_url("**/symbol/virDomainUndefineFlags.html")
+
+
+def test_a_virsh_command_leads_to_the_api_it_calls(page, base_url):
+    search_for(page, base_url, "dompmsuspend")
+    assert "calls virDomainPMSuspendForDuration" in page.locator("#results li").first.inner_text()
+    page.locator("#results li").first.click()
+    page.wait_for_url("**/symbol/virDomainPMSuspendForDuration.html")
+
+
+def test_nothing_found_suggests_names_and_the_explain_page(page, base_url):
+    page.goto(base_url + "index.html")
+    page.fill("#q", "undefineflgas")
+    page.locator("#results-more a").first.wait_for()
+    assert page.locator("#status").text_content().startswith("Nothing matches")
+    assert page.locator("#results-more a").first.text_content() == "virDomainUndefineFlags"
+    page.fill("#q", "error: unknown procedure: 261")
+    link = page.locator("#results-more a", has_text="Explain this error")
+    link.click()
+    page.wait_for_url("**/explain.html?q=*")
+    assert page.locator("#explain-input").input_value() == "error: unknown procedure: 261"
+
+
+def test_results_past_the_first_fifty_are_reachable_and_filter_by_kind(page, base_url):
+    page.goto(base_url + "index.html")
+    page.fill("#q", "e")
+    page.locator("#results li").first.wait_for()
+    total = int(page.locator("#status").text_content().split()[0])
+    assert total > 50 and page.locator("#results li").count() == 50
+    page.locator("#results-more button", has_text="more").click()
+    assert page.locator("#results li").count() == total
+    page.locator("#results-more button", has_text="XML path").click()
+    kinds = set(page.eval_on_selector_all("#results li .kind", "items => items.map(i => i.textContent)"))
+    assert kinds == {"XML path"}
+    assert page.locator("#results-more button[aria-pressed=true]").text_content().startswith("XML path")
+
+
+def test_results_hold_no_links_inside_options(page, base_url):
+    search_for(page, base_url, "undefine")
+    assert page.locator("#results [role=option] a, #results [role=option] button").count() == 0
