@@ -42,6 +42,7 @@ KB_RUNS = [
     ["search", "undefine"], ["diff", "5.0.0", "12.8.0"], ["diff", "v0.9.99", "99.0.0-1"],
     ["drivers"], ["drivers", "qemu"], ["drivers", "qemuu"],
     ["conflicts"], ["proc", "261"], ["proc", "107"], ["proc", "9999"], ["explain", EXPLAINED],
+    ["explain", "Requested operation is not valid: domain 'vm1' is not running"], ["explain", "ERROR: failed virDomainUndefineFlags"],
     ["check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration", "VIR_DOMAIN_TUNABLE_CPU_VCPUPIN", "nope"],
     ["check", "--server", "9.0.0", "--driver", "fake", "VIR_DOMAIN_UNDEFINE_NVRAM", "VIR_DOMAIN_UNDEFINE_KEEP_TPM"],
     ["check", "--server", "12008000", "virDomainUndefineFlags"],

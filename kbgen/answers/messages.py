@@ -113,7 +113,7 @@ def message_finding(conn, rows: list, match, line: str, rules: dict) -> dict:
         "template": rows[0]["template"], "code": first["code"], "prefix": codes.get(first["code"]) if code else None,
         "component": first["component"], "function": first["function"], "file": first["file"],
         "sites": sites[:MAX_SITES], "site_count": len(sites), "apis": apis, "first_tree": span[0], "last_tree": span[1],
-        "trees": trees, "problem": rule["kind"],
+        "analysed_trees": trees, "problem": rule["kind"],
         "meaning": f"{_raiser(first, apis, max(s['api_count'] for s in sites))}: {rule['meaning']}{_tree_note(span, trees)}",
         "advice": rule["advice"],
     }
