@@ -108,7 +108,7 @@ def test_refresh_writes_a_snapshot(env, capsys):
     assert main(["refresh", "-q", "--snapshot-dir", str(out), *inputs()]) == 0
     from kbgen.store.schema import SCHEMA
 
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{table}.jsonl" for table in SCHEMA)
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{table}.jsonl.gz" for table in SCHEMA)
 
 
 def test_manifest_errors_name_the_file(env, capsys, tmp_path):

@@ -1,5 +1,6 @@
 """The embedded snapshot: a faithful copy of the tables, and `kb` answering from it with no database built."""
 
+import gzip
 import json
 import os
 import subprocess
@@ -49,10 +50,25 @@ def test_kb_answers_from_the_committed_snapshot_without_a_database(tmp_path):
 
 
 def test_committed_snapshot_holds_facts_only():
-    for path in snapshot_dir().glob("*.jsonl"):
-        assert "<![CDATA[" not in path.read_text() and "info=" not in path.read_text()
-    columns = json.loads((snapshot_dir() / "symbols.jsonl").read_text().splitlines()[0])
+    for path in snapshot_dir().glob("*.jsonl.gz"):
+        text = gzip.decompress(path.read_bytes()).decode()
+        assert "<![CDATA[" not in text and "info=" not in text
+    columns = json.loads(gzip.decompress((snapshot_dir() / "symbols.jsonl.gz").read_bytes()).decode().splitlines()[0])
     assert "info" not in columns and "description" not in columns
+
+
+def test_the_same_facts_give_the_same_snapshot_bytes(tmp_path, fixture_tables):
+    write_snapshot(fixture_tables, tmp_path / "a")
+    write_snapshot(fixture_tables, tmp_path / "b")
+    assert all((tmp_path / "a" / p.name).read_bytes() == p.read_bytes() for p in (tmp_path / "b").iterdir())
+
+
+def test_uncompressed_files_and_tables_that_are_gone_are_removed(tmp_path, fixture_tables):
+    (tmp_path / "old_table.jsonl").write_text("[]\n")
+    (tmp_path / "symbols.jsonl").write_text("[]\n")
+    write_snapshot(fixture_tables, tmp_path)
+    assert not (tmp_path / "old_table.jsonl").exists() and not (tmp_path / "symbols.jsonl").exists()
+    assert (tmp_path / "symbols.jsonl.gz").exists()
 
 
 def test_a_built_wheel_carries_the_data_and_answers(tmp_path):
@@ -62,7 +78,7 @@ def test_a_built_wheel_carries_the_data_and_answers(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         zf.extractall(tmp_path / "site")
-    assert {"kbgen/data/releases.toml", "kbgen/data/snapshot/symbols.jsonl"} <= names
+    assert {"kbgen/data/releases.toml", "kbgen/data/snapshot/symbols.jsonl.gz"} <= names
     env = dict(kb_env(tmp_path), PYTHONPATH=str(tmp_path / "site"))
     result = subprocess.run([sys.executable, "-m", "kbgen", "since", "VIR_DOMAIN_UNDEFINE_KEEP_TPM"],
                             capture_output=True, text=True, env=env, cwd=tmp_path)
