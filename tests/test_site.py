@@ -93,7 +93,7 @@ def flag_cells(html: str) -> dict[tuple[str, str], tuple[str, str]]:
     head, body = match.group(1).split("</thead>")
     drivers = [Page(h).text for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', head)][1:]
     cells = {}
-    for header, row in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body):
+    for header, row in re.findall(r'<tr[^>]*><th scope="row">(.*?)</th>(.*?)</tr>', body):
         names = Page(header).text.partition(" ")[2].replace(" ", "").split(",")
         for driver, (kind, text) in zip(drivers, re.findall(r'<td class="(\w+)"[^>]*>(.*?)</td>', row), strict=True):
             cells.update({(name, driver): (kind, Page(text).text) for name in names})
@@ -101,7 +101,7 @@ def flag_cells(html: str) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def support_row(html: str, driver: str) -> tuple[str, str]:
-    match = re.search(rf'<tr class="(\w+)" data-driver="{driver}">(.*?)</tr>', html, re.DOTALL)
+    match = re.search(rf'<tr class="(\w+)" data-driver="{driver}"[^>]*>(.*?)</tr>', html, re.DOTALL)
     assert match, f"no {driver} row"
     return match.group(1), Page(match.group(2)).text
 
@@ -217,7 +217,7 @@ def test_flags_by_driver_follows_flags_defined_as_other_flags(out):
 
 def test_flags_by_driver_has_a_row_per_bit_with_every_name_of_it(out):
     html = (out / "symbol/virDomainSetVcpusFlags.html").read_text()
-    header = next(Page(h).text for h in re.findall(r'<tr><th scope="row">(.*?)</th>', html) if "LIVE" in h)
+    header = next(Page(h).text for h in re.findall(r'<tr[^>]*><th scope="row">(.*?)</th>', html) if "LIVE" in h)
     assert header.replace(" ", "").replace(",", ", ") == "0x1VIR_DOMAIN_VCPU_LIVE, VIR_DOMAIN_AFFECT_LIVE"
 
 

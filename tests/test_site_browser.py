@@ -458,3 +458,55 @@ def test_results_past_the_first_fifty_are_reachable_and_filter_by_kind(page, bas
 def test_results_hold_no_links_inside_options(page, base_url):
     search_for(page, base_url, "undefine")
     assert page.locator("#results [role=option] a, #results [role=option] button").count() == 0
+
+
+# --- "my daemon": ?server=X&driver=Y (issue 14) ----------------------------------------
+
+
+def daemon_view(page, url: str) -> list[str]:
+    page.goto(url)
+    return [" ".join(t.split()) for t in page.locator(".daemon-verdict").all_inner_texts()]
+
+
+def test_my_daemon_says_whether_a_function_works_there(page, base_url):
+    verdicts = daemon_view(page, base_url + "symbol/virDomainUndefineFlags.html?server=9.0.0&driver=qemu")
+    assert verdicts[0] == "On your daemon (libvirt 9.0.0, qemu driver): ✓ works: the qemu driver has it since 0.9.4"
+    flags = page.locator("table.flags-by-driver tbody tr")
+    keep_tpm = flags.filter(has_text="VIR_DOMAIN_UNDEFINE_KEEP_TPM")
+    assert keep_tpm.locator(".daemon-verdict").inner_text() == "✓ accepted (from 9.0.0)"
+    future = flags.filter(has_text="VIR_DOMAIN_UNDEFINE_FUTURE")
+    assert future.locator(".daemon-verdict").inner_text() == "✗ flag too new: added in 12.2.0"
+    daemon_view(page, base_url + "symbol/virDomainUndefineFlags.html?server=7.0.0&driver=qemu")
+    assert flags.filter(has_text="VIR_DOMAIN_UNDEFINE_KEEP_TPM").locator(".daemon-verdict").inner_text() == "✗ flag too new: added in 8.9.0"
+    assert flags.filter(has_text="SNAPSHOTS_METADATA").locator(".daemon-verdict").inner_text() == (
+        "✗ flag not accepted: the driver accepts it from a release after 7.0.0")
+
+
+@pytest.mark.parametrize(("query", "verdict"), [
+    ("server=7.0.0&driver=qemu", "✗ API too new: added in 9.0.0"),
+    ("server=11.3.0&driver=lxc", "✗ the lxc driver lacks it: removed in 10.0.0"),
+    ("server=11.3.0&driver=esx", "✗ the esx driver lacks it"),
+    ("server=13.0.0&driver=qemu", "? unknown: 13.0.0 is newer than the newest analysed release (11.3.0)"),
+])
+def test_my_daemon_says_why_not_in_words(page, base_url, query, verdict):
+    verdicts = daemon_view(page, base_url + "symbol/virDomainFDAssociate.html?" + query)
+    assert verdicts[0].split("): ", 1)[1] == verdict
+
+
+def test_my_daemon_is_carried_across_pages(page, base_url):
+    page.goto(base_url + "symbol/virDomainUndefineFlags.html?server=9.0.0&driver=qemu")
+    page.locator("nav a", has_text="Support matrix").click()
+    page.wait_for_url("**/matrix/index.html?server=9.0.0&driver=qemu")
+    page.locator("main a", has_text="hypervisor").first.click()
+    page.wait_for_url("**/matrix/hypervisor.html?server=9.0.0&driver=qemu")
+    row = page.locator("table.matrix tbody tr", has_text="virDomainFDAssociate")
+    assert row.locator(".daemon-verdict").inner_text() == "✓ works: the qemu driver has it since 9.0.0"
+    assert page.locator("table.matrix tbody tr", has_text="virDomainQemuAttach").locator(".daemon-verdict").inner_text() == (
+        "✗ the qemu driver lacks it: removed in 5.5.0")
+    page.fill(".daemon input[name=server]", "7.0.0")
+    page.locator(".daemon button", has_text="Change").click()
+    page.wait_for_url("**/matrix/hypervisor.html?server=7.0.0&driver=qemu")
+    assert row.locator(".daemon-verdict").inner_text() == "✗ API too new: added in 9.0.0"
+    page.fill("#q", "fdassoc")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/symbol/virDomainFDAssociate.html?server=7.0.0&driver=qemu")

@@ -385,6 +385,7 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
     env.filters["breakable"] = breakable
     env.filters["bound"] = lambda version: bound_text(catalog.dated.dated(dict(version)) if version else version)
     env.filters["date"] = catalog.dated.date
+    env.filters["earliest_since"] = lambda names: min((catalog.by_name[n] for n in names), key=lambda s: s["since_key"])["since"]
     env.globals["inline_asset"] = _inline_asset
     env.globals.update(
         meta=catalog.meta,
@@ -392,6 +393,7 @@ def _environment(catalog: Catalog) -> jinja2.Environment:
         known=frozenset(s["name"] for s in catalog.symbols),
         driver_pages=frozenset(r["driver"] for r in catalog.support),
         groups=sorted(catalog.group_drivers),
+        newest_tree=catalog.newest_source,
     )
     return env
 

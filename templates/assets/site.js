@@ -263,7 +263,9 @@
   }
 
   function hrefOf(e) {
-    return e.external ? e.href : ROOT + e.href;
+    if (e.external) return e.href;
+    var setting = daemonSetting();
+    return ROOT + e.href + (setting ? "?" + daemonQuery(setting) : "");
   }
 
   function resultItem(e, position, note) {
@@ -492,7 +494,219 @@
     }
   }
 
+  /* "My daemon": ?server=9.0.0&driver=qemu in the address. Kept on every link of the site, and with it set the
+     function pages, their flags and the matrix say in words whether each thing works on that daemon, and why not. */
+  var DAEMON_KEYS = ["server", "driver"];
+
+  function versionKey(text) {
+    var m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text || "");
+    return m ? (+m[1]) * 1000000 + (+m[2]) * 1000 + (+(m[3] || 0)) : null;
+  }
+
+  function daemonSetting() {
+    var params = new URLSearchParams(location.search);
+    var server = (params.get("server") || "").trim(), driver = (params.get("driver") || "").trim();
+    if (!server && !driver) return null;
+    return { server: server, key: versionKey(server), driver: driver };
+  }
+
+  function daemonQuery(setting) {
+    var params = new URLSearchParams();
+    if (setting.server) params.set("server", setting.server);
+    if (setting.driver) params.set("driver", setting.driver);
+    return params.toString();
+  }
+
+  /* Every link to a page of this site carries the setting. */
+  function carry(setting) {
+    var links = document.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var raw = links[i].getAttribute("href");
+      if (/^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i.test(raw) || !/\.html(?:[?#]|$)/.test(raw)) continue;
+      var url = new URL(links[i].href);
+      DAEMON_KEYS.forEach(function (k) { if (setting[k]) url.searchParams.set(k, setting[k]); });
+      links[i].href = url.href;
+    }
+    var form = document.querySelector("form.search");
+    if (form) {
+      DAEMON_KEYS.forEach(function (k) {
+        if (!setting[k]) return;
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = k;
+        hidden.value = setting[k];
+        form.append(hidden);
+      });
+    }
+  }
+
+  /* Does it work on the daemon? {ok: true|false|null (unknown), why: words}. SINCE/BOUND/REMOVED: the driver's row. */
+  function driverVerdict(setting, api, row, newest) {
+    var name = setting.driver + " driver";
+    if (setting.key > newest.key) return { ok: null, why: "unknown: " + setting.server + " is newer than the newest analysed release (" + newest.text + ")" };
+    if (api && versionKey(api.since) !== null && setting.key < versionKey(api.since)) {
+      return { ok: api.bound ? null : false, why: (api.bound ? "unknown: the API is known only by " : "API too new: added in ") + api.since };
+    }
+    if (!row) return { ok: false, why: "the " + name + " lacks it" };
+    if (setting.key < versionKey(row.since)) {
+      return row.bound ? { ok: null, why: "unknown: the " + name + " has it by " + row.since }
+        : { ok: false, why: "the " + name + " lacks it: added there in " + row.since };
+    }
+    if (row.removed && setting.key >= versionKey(row.removed)) return { ok: false, why: "the " + name + " lacks it: removed in " + row.removed };
+    return { ok: true, why: "works: the " + name + " has it since " + row.since };
+  }
+
+  function flagVerdict(setting, cell, flagSince) {
+    var tree = cell.getAttribute("data-tree");
+    var status = cell.getAttribute("data-status");
+    if (flagSince && setting.key < versionKey(flagSince)) return { ok: false, why: "flag too new: added in " + flagSince };
+    if (status === "ok") {
+      var from = cell.getAttribute("data-from");
+      if (setting.key >= versionKey(from)) {
+        if (tree && setting.key > versionKey(tree)) return { ok: null, why: "unknown past the newest analysed tree (" + tree + "); accepted there" };
+        return { ok: true, why: "accepted (from " + from + ")" };
+      }
+      if (cell.hasAttribute("data-exact")) return { ok: false, why: "flag not accepted: the driver accepts it from " + from };
+      var lower = cell.getAttribute("data-lower"), after = cell.getAttribute("data-after");
+      if (after && setting.key <= versionKey(after)) return { ok: false, why: "flag not accepted: the driver accepts it from a release after " + after };
+      if (lower && setting.key < versionKey(lower)) return { ok: false, why: "flag not accepted: the driver accepts it from " + lower + " at the earliest" };
+      return { ok: null, why: "unknown: accepted by " + from + (lower ? ", not before " + lower : after ? ", not up to " + after : "") };
+    }
+    if (status === "no") {
+      if (tree && setting.key > versionKey(tree)) return { ok: null, why: "unknown past the newest analysed tree (" + tree + "); not accepted there" };
+      return { ok: false, why: "flag not accepted by the driver (as of " + tree + ")" };
+    }
+    if (status === "past") return { ok: null, why: "unknown past the newest analysed tree (" + tree + ")" };
+    return { ok: null, why: "unknown: the driver's mask was not read" };
+  }
+
+  function verdictElement(tag, verdict) {
+    var element = document.createElement(tag);
+    element.className = "daemon-verdict " + (verdict.ok === true ? "works" : verdict.ok === false ? "fails" : "unknown");
+    element.textContent = (verdict.ok === true ? "\u2713 " : verdict.ok === false ? "\u2717 " : "? ") + verdict.why;
+    return element;
+  }
+
+  function rowFacts(element) {
+    if (!element || !element.hasAttribute("data-since")) return null;
+    return { since: element.getAttribute("data-since"), bound: element.hasAttribute("data-bound"), removed: element.getAttribute("data-removed") };
+  }
+
+  function daemonLabel(setting) {
+    return "libvirt " + (setting.server || "?") + (setting.driver ? ", " + setting.driver + " driver" : "");
+  }
+
+  function annotate(setting) {
+    var body = document.body;
+    var newest = { text: body.getAttribute("data-newest-release"), key: versionKey(body.getAttribute("data-newest-release")) };
+    if (setting.key === null || !setting.driver) return;
+    var heading = document.querySelector("h1.symbol[data-since]");
+    var supportTable = document.querySelector("table.support");
+    if (heading && supportTable) {
+      var api = rowFacts(heading);
+      var mine = supportTable.querySelector('tr[data-driver="' + CSS.escape(setting.driver) + '"]');
+      var verdict = driverVerdict(setting, api, rowFacts(mine), newest);
+      var p = verdictElement("p", verdict);
+      p.prepend(span("daemon-label", "On your daemon (" + daemonLabel(setting) + "): "));
+      heading.after(p);
+      if (mine) {
+        mine.classList.add("mine");
+        mine.querySelector(".status").append(verdictElement("span", verdict));
+      }
+    }
+    var flags = document.querySelector("table.flags-by-driver");
+    if (flags) {
+      var column = -1;
+      var heads = flags.querySelectorAll("thead th");
+      for (var i = 1; i < heads.length; i++) if (heads[i].textContent.trim() === setting.driver) column = i;
+      var head = document.createElement("th");
+      head.scope = "col";
+      head.textContent = "On your daemon (" + daemonLabel(setting) + ")";
+      flags.querySelector("thead tr").append(head);
+      flags.querySelectorAll("tbody tr").forEach(function (tr) {
+        var cell = column > 0 ? tr.children[column] : null;
+        var v = cell ? flagVerdict(setting, cell, tr.getAttribute("data-flag-since"))
+          : { ok: null, why: "unknown: no " + setting.driver + " mask on record" };
+        var td = document.createElement("td");
+        td.append(verdictElement("span", v));
+        tr.append(td);
+      });
+    }
+    var matrix = document.querySelector("table.matrix");
+    if (matrix) {
+      var index = -1;
+      var cols = matrix.querySelectorAll("thead th");
+      for (var c = 0; c < cols.length; c++) if (cols[c].getAttribute("data-driver") === setting.driver) index = c;
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = "On your daemon";
+      var firstHeads = matrix.querySelector("thead tr");
+      firstHeads.insertBefore(th, firstHeads.children[1]);
+      matrix.querySelectorAll("tbody tr").forEach(function (tr) {
+        var api = tr.hasAttribute("data-since") ? { since: tr.getAttribute("data-since"), bound: false } : null;
+        var v = index < 0 ? { ok: null, why: "no " + setting.driver + " column in this table" }
+          : driverVerdict(setting, api, rowFacts(tr.children[index]), newest);
+        var td = document.createElement("td");
+        td.append(verdictElement("span", v));
+        tr.insertBefore(td, tr.children[1]);
+      });
+    }
+  }
+
+  /* The setting's form, in the header of every page. */
+  function daemonForm(setting) {
+    var header = document.querySelector("header.top");
+    if (!header) return;
+    var form = document.createElement("form");
+    form.className = "daemon";
+    form.setAttribute("aria-label", "My daemon");
+    function field(name, label, value, placeholder) {
+      var wrap = document.createElement("label");
+      wrap.append(label + " ");
+      var input = document.createElement("input");
+      input.name = name;
+      input.value = value;
+      input.placeholder = placeholder;
+      input.size = 8;
+      input.autocomplete = "off";
+      wrap.append(input);
+      return wrap;
+    }
+    var apply = document.createElement("button");
+    apply.type = "submit";
+    apply.textContent = setting ? "Change" : "Show";
+    form.append(span("daemon-title", "My daemon:"), field("server", "libvirt", setting ? setting.server : "", "9.0.0"),
+                field("driver", "driver", setting ? setting.driver : "", "qemu"), apply);
+    if (setting) {
+      var clear = document.createElement("button");
+      clear.type = "button";
+      clear.textContent = "Clear";
+      clear.addEventListener("click", function () { go({ server: "", driver: "" }); });
+      form.append(clear);
+    }
+    function go(next) {
+      var params = new URLSearchParams(location.search);
+      DAEMON_KEYS.forEach(function (k) { if (next[k]) params.set(k, next[k]); else params.delete(k); });
+      var query = params.toString();
+      location.href = location.pathname + (query ? "?" + query : "") + location.hash;
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      go({ server: form.elements.server.value.trim(), driver: form.elements.driver.value.trim() });
+    });
+    header.append(form);
+  }
+
+  function startDaemon() {
+    var setting = daemonSetting();
+    daemonForm(setting);
+    if (!setting) return;
+    carry(setting);
+    annotate(setting);
+  }
+
   function start() {
+    if (ROOT) startDaemon();
     var box = document.getElementById("q");
     if (!box) return;
     focusOnSlash(box);
