@@ -4,7 +4,8 @@
 #                   knowledge base and the site (offline: falls back to the
 #                   embedded snapshot in data/)
 #   make test       install test dependencies (Debian chromium for the browser
-#                   tests), run the whole test suite
+#                   tests, axe-core in .axe/ for their accessibility checks), run
+#                   the whole test suite
 #   make refresh    rebuild data/snapshot from the real inputs
 #   make docs       regenerate the README's command reference from the parsers (cog)
 #   make bench      print the benchmark figures (make scale: 1x/10x/100x synthetic builds)
@@ -14,6 +15,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SITE ?= $(CURDIR)/site
+AXE_VERSION := 4.11.0
+AXE := .axe/node_modules/axe-core/axe.min.js
 
 .PHONY: all install kb site test test-deps refresh docs bench scale fuzz clean
 
@@ -37,6 +40,10 @@ test-deps: install
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq npm; fi; }
+	@test -f $(AXE) || npm install --silent --no-save --no-audit --no-fund --no-package-lock --prefix .axe axe-core@$(AXE_VERSION)
 
 test: test-deps
 	$(BIN)/python -m pytest -q

@@ -510,3 +510,38 @@ def test_my_daemon_is_carried_across_pages(page, base_url):
     page.fill("#q", "fdassoc")
     page.press("#q", "Enter")
     page.wait_for_url("**/symbol/virDomainFDAssociate.html?server=7.0.0&driver=qemu")
+
+
+# --- accessibility: axe-core in the real browser (issue 14) ----------------------------
+
+AXE = Path(__file__).resolve().parent.parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PAGES = [
+    "index.html?q=undefine",  # home, with results
+    "symbol/virDomainFDAssociate.html?server=9.0.0&driver=qemu",  # a function: not implemented rows, the daemon's verdicts
+    "symbol/virDomainUndefineFlags.html",  # flags by driver
+    "symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html",  # an enum constant
+    "symbol/VIR_DOMAIN_SCHEDULER_CPU_SHARES.html",  # a macro
+    "matrix/hypervisor.html?server=9.0.0&driver=qemu",
+    "driver/qemu.html",
+    "release/9.0.0.html",
+    "explain.html?q=error%3A%20unknown%20procedure%3A%20261",
+]
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core in .axe/ (make test-deps)")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_or_critical_accessibility_violation(browser, base_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    found = {}
+    for path in AXE_PAGES:
+        tab.goto(base_url + path)
+        tab.wait_for_load_state("networkidle")
+        tab.add_script_tag(path=str(AXE))
+        violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                                  ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                                  ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))")
+        if violations:
+            found[path] = violations
+    context.close()
+    assert found == {}
