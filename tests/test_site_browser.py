@@ -545,3 +545,33 @@ def test_no_serious_or_critical_accessibility_violation(browser, base_url, schem
             found[path] = violations
     context.close()
     assert found == {}
+
+
+# --- phone width (issue 14) ------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_phone_matrix_name_column_leaves_room_for_the_drivers(browser, base_url):
+    context = browser.new_context(viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(base_url + "matrix/hypervisor.html")
+    name = tab.locator("table.matrix tbody th").first.bounding_box()
+    wrap = tab.locator(".matrix-wrap").bounding_box()
+    assert name["width"] <= 0.45 * wrap["width"], (name, wrap)
+    tab.locator(".matrix-wrap").evaluate("w => { w.scrollLeft = 400; }")
+    assert abs(tab.locator("table.matrix tbody th").first.bounding_box()["x"] - wrap["x"]) <= 2
+    context.close()
+
+
+def test_phone_flags_by_driver_keeps_its_flag_column_when_scrolled(browser, base_url):
+    context = browser.new_context(viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(base_url + "symbol/virDomainUndefineFlags.html?server=9.0.0&driver=qemu")
+    scroller = tab.locator("#flags-by-driver .scroll")
+    left = scroller.bounding_box()["x"]
+    scroller.evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+    assert scroller.evaluate("s => s.scrollLeft") > 0
+    flag = tab.locator("table.flags-by-driver tbody th").first
+    assert abs(flag.bounding_box()["x"] - left) <= 2 and flag.is_visible()
+    context.close()
