@@ -26,7 +26,8 @@ def test_since_a_function_shows_drivers_flags_and_source(kb):
     masks = " ".join(" ".join(lines[9:11]).split())
     assert masks.startswith("fake ") and "MANAGED_SAVE between 0.9.9 and 7.0.0 (6 releases)" in masks
     assert "NVRAM after 7.0.0, by 12.8.0 (4 releases)" in masks
-    assert lines[11].startswith("  source   version attribute in 12.8.0:") and lines[11].endswith("libvirt-api.xml")
+    assert lines[11] == "  python   virDomain.undefineFlags (7.0.0)"  # the bindings calling it, from their first ingested release
+    assert lines[12].startswith("  source   version attribute in 12.8.0:") and lines[12].endswith("libvirt-api.xml")
 
 
 def test_since_is_case_insensitive(kb):

@@ -52,7 +52,7 @@ def since(answer: dict, s: Style) -> list[str]:
     kind = "enum constant" if answer["kind"] == "enum" else answer["kind"]
     where = f" ({answer['file']})" if answer.get("file") else ""
     lines = [f"{s.bold(answer['name'])}  {kind}{where}  added in {s.version(dated_text(answer['since']))}"]
-    lines += bindingtext.typed_as_lines(answer) + bindingtext.bindings_line(answer)
+    lines += bindingtext.typed_as_lines(answer)
     if answer.get("module") and answer["module"] != "libvirt":
         lines.append(_field("module", answer["module"]))
     if answer["kind"] == "enum":
@@ -77,6 +77,7 @@ def since(answer: dict, s: Style) -> list[str]:
     lines += argtext.function_lines(answer, width())
     for verdict in answer.get("driver_acceptance", []):
         lines.append(_field("accepted", _acceptance(verdict)))
+    lines += bindingtext.bindings_line(answer)
     lines.append(_field("source", _source(answer), s.dim))
     return lines
 
