@@ -508,6 +508,7 @@ def test_my_daemon_is_carried_across_pages(page, base_url):
     page.wait_for_url("**/matrix/hypervisor.html?server=7.0.0&driver=qemu")
     assert row.locator(".daemon-verdict").inner_text() == "✗ API too new: added in 9.0.0"
     page.fill("#q", "fdassoc")
+    page.locator("#results li").first.wait_for()
     page.press("#q", "Enter")
     page.wait_for_url("**/symbol/virDomainFDAssociate.html?server=7.0.0&driver=qemu")
 

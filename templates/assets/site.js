@@ -53,6 +53,7 @@
   /* How well an entry's kind answers a query, at the same quality of match: functions first. */
   var KIND_ORDER = { "function": 0, "virsh command": 1, "enum": 2, "macro": 2, "XML path": 3 };
   var PAGE_STEP = 50;
+  var HELP_DELAY = 120;
 
   function entry(name, kind, detail, since, href, id) {
     return { name: name, lower: name.toLowerCase(), words: null, kind: kind, detail: detail, since: since, href: href,
@@ -168,7 +169,7 @@
         }
       }
     }
-    if (best < 0 && compact.length > 1 && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
+    if (best < 0 && compact.length > 1 && !e.external && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
     if (e.kind === "virsh command" || e.kind === "XML path") {
       if (best >= 0 && best < OTHER_NAME) best = OTHER_NAME + best;
     }
@@ -300,8 +301,9 @@
     var kind = "";
     var shown = PAGE_STEP;
     var selected = -1;
+    var helpTimer = 0;
 
-    function select(position) {
+    function select(position, scroll) {
       var items = list.children;
       if (selected >= 0 && items[selected]) items[selected].setAttribute("aria-selected", "false");
       selected = position;
@@ -310,7 +312,7 @@
         return;
       }
       items[selected].setAttribute("aria-selected", "true");
-      items[selected].scrollIntoView({ block: "nearest" });
+      if (scroll) items[selected].scrollIntoView({ block: "nearest" });
       box.setAttribute("aria-activedescendant", items[selected].id);
     }
 
@@ -370,7 +372,13 @@
       list.replaceChildren.apply(list, items);
       box.setAttribute("aria-expanded", items.length ? "true" : "false");
       status.textContent = statusText(shownHits.length, items.length, box.value);
-      var extra = result.hits.length ? filters() : emptyHelp(box.value);
+      var extra = result.hits.length ? filters() : [];
+      clearTimeout(helpTimer);
+      if (!result.hits.length && box.value.trim()) {
+        var asked = box.value;
+        /* the suggestions compare the text with every name: once typing pauses, not on every key */
+        helpTimer = setTimeout(function () { if (box.value === asked) more.append.apply(more, emptyHelp(asked)); }, HELP_DELAY);
+      }
       if (shownHits.length > items.length) {
         extra.push(button("Show " + Math.min(PAGE_STEP, shownHits.length - items.length) + " more", function () { shown += PAGE_STEP; draw(); }));
       }
@@ -396,10 +404,10 @@
       var count = list.children.length;
       if (event.key === "ArrowDown" && count) {
         event.preventDefault();
-        select((selected + 1) % count);
+        select((selected + 1) % count, true);
       } else if (event.key === "ArrowUp" && count) {
         event.preventDefault();
-        select((selected - 1 + count) % count);
+        select((selected - 1 + count) % count, true);
       } else if (event.key === "Enter") {
         event.preventDefault();
         if (selected >= 0 && list.children[selected]) open(list.children[selected], event.ctrlKey || event.metaKey);
