@@ -1,11 +1,13 @@
-"""Render the site from a knowledge base and photograph three pages with Debian's chromium.
+"""Render the site from a knowledge base and photograph its pages with Debian's chromium.
 
     python bench/screenshots.py --db /tmp/kb4.sqlite
 
 writes docs/screenshots/home.png (the home page answering `undefineflags`),
 docs/screenshots/symbol.png (the page of virDomainUndefineFlags, down to its
 flags-by-driver table) and docs/screenshots/explain.png (explain.html answering
-`error: unknown procedure: 261`). Needs /usr/bin/chromium and Playwright for Python.
+`error: unknown procedure: 261`); with "my daemon" set to libvirt 9.0.0 and the
+qemu driver, daemon-symbol.png (that function page) and daemon-matrix.png (the
+hypervisor matrix); and phone-matrix.png (the matrix 390 px wide, scrolled). Needs /usr/bin/chromium and Playwright for Python.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kbgen.store.reader import default_db_path
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1200, "height": 860}
+PHONE = {"width": 390, "height": 844}
 
 
 def photograph(site: Path, out: Path, chromium: str) -> list[Path]:
@@ -42,8 +45,19 @@ def photograph(site: Path, out: Path, chromium: str) -> list[Path]:
         page.fill("#explain-input", "error: unknown procedure: 261")
         page.locator("#explain-results .finding").first.wait_for()
         page.screenshot(path=str(explain))
+        daemon = "?server=9.0.0&driver=qemu"
+        page.goto((site / "symbol" / "virDomainUndefineFlags.html").as_uri() + daemon)
+        page.locator(".daemon-verdict").first.wait_for()
+        page.screenshot(path=str(out / "daemon-symbol.png"), full_page=True)
+        page.goto((site / "matrix" / "hypervisor.html").as_uri() + daemon)
+        page.locator("table.matrix .daemon-verdict").first.wait_for()
+        page.screenshot(path=str(out / "daemon-matrix.png"))
+        phone = browser.new_page(viewport=PHONE)
+        phone.goto((site / "matrix" / "hypervisor.html").as_uri())
+        phone.locator(".matrix-wrap").evaluate("w => { w.scrollLeft = 240; }")
+        phone.screenshot(path=str(out / "phone-matrix.png"))
         browser.close()
-    return [home, symbol, explain]
+    return [home, symbol, explain, out / "daemon-symbol.png", out / "daemon-matrix.png", out / "phone-matrix.png"]
 
 
 def main() -> None:
