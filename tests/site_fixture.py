@@ -310,6 +310,47 @@ XML_NOTES = [
 ]
 
 
+def message(template: str, code: str | None, component: str, function: str | None, file: str, apis: str = "", api_count: int = 0,
+            first: str = RELEASES[0], last: str = RELEASES[-1]) -> dict:
+    """A row of the message catalogue."""
+    return {"template": template, "code": code, "function": function, "file": file, "component": component, "first_tree": first,
+            "last_tree": last, "apis": apis or None, "api_count": api_count}
+
+
+# The message catalogue: an older wording of one message (grouped with the newer), one message raised at two sites,
+# wordings only some trees have, a leading placeholder, a template inside a longer one, a template the explain patterns
+# already read (their finding wins), a tool's own error, and templates with too little literal text to be matched.
+MESSAGES = [
+    message("domain '%s' is not running", "VIR_ERR_OPERATION_INVALID", "qemu", "qemuDomainObjCheckActive", "qemu_domain.c",
+            "virDomainPMSuspendForDuration virDomainUndefineFlags", 12, last="9.0.0"),
+    message("domain '%1$s' is not running", "VIR_ERR_OPERATION_INVALID", "qemu", "qemuDomainObjCheckActive", "qemu_domain.c",
+            "virDomainPMSuspendForDuration virDomainUndefineFlags", 12, first="11.3.0"),
+    message("domain '%1$s' is not running", "VIR_ERR_OPERATION_INVALID", "lxc", "virLXCDomainObjCheckActive", "lxc_domain.c",
+            "virDomainFDAssociate", 1, first="11.3.0"),
+    message("Failed to connect socket to '%1$s'", "VIR_ERR_SYSTEM_ERROR", "rpc", "virNetSocketNewConnectUNIX", "virnetsocket.c"),
+    message("cannot undefine transient domain", "VIR_ERR_OPERATION_INVALID", "qemu", "qemuDomainUndefineFlags", "qemu_driver.c",
+            "virDomainUndefineFlags", 1, first="9.0.0"),
+    message("this QEMU binary doesn't support '%1$s' device", "VIR_ERR_CONFIG_UNSUPPORTED", "qemu", "qemuValidateDomainDeviceDef",
+            "qemu_validate.c", "virDomainCreate virDomainDefineXML virDomainAttachDevice", 30, last="9.0.0"),
+    message("%1$s: unable to reach the storage pool backend", "VIR_ERR_INTERNAL_ERROR", "storage", None, "storage_backend.c"),
+    message("cannot access storage file '%1$s'", "VIR_ERR_SYSTEM_ERROR", "util", "virStorageSourceCheckAccess", "virstoragefile.c"),
+    message("cannot access storage file '%1$s': no such volume", "VIR_ERR_NO_STORAGE_VOL", "storage", "virStorageVolLookup",
+            "storage_driver.c", "virStorageVolLookupByPath", 1),
+    message("parameter '%1$s' not supported", "VIR_ERR_ARGUMENT_UNSUPPORTED", "util", "virTypedParamsValidate", "virtypedparam.c"),
+    message("command '%1$s' doesn't support option --%2$s", None, "virsh", "vshCmddefGetOption", "vsh.c"),
+    message("no domain '%1$s'", "VIR_ERR_NO_DOMAIN", "test", "testDomObjFromDomain", "test_driver.c"),
+    message("%1$s is too long: %2$s", "VIR_ERR_INVALID_ARG", "util", "virStrcpy", "virstring.c"),
+]
+ERROR_CODES = [
+    {"code": code, "text": text_info.split(":")[0], "text_info": text_info, "tree": RELEASES[-1]} for code, text_info in (
+        ("VIR_ERR_OPERATION_INVALID", "Requested operation is not valid: %s"), ("VIR_ERR_CONFIG_UNSUPPORTED", "unsupported configuration: %s"),
+        ("VIR_ERR_INTERNAL_ERROR", "internal error: %s"), ("VIR_ERR_SYSTEM_ERROR", "%s"),
+        ("VIR_ERR_ARGUMENT_UNSUPPORTED", "argument unsupported: %s"),
+        ("VIR_ERR_NO_STORAGE_VOL", "Storage volume not found: %s"), ("VIR_ERR_NO_DOMAIN", "Domain not found: %s"),
+        ("VIR_ERR_INVALID_ARG", "invalid argument: %s"))
+]
+
+
 def site_tables() -> dict[str, list[dict]]:
     return {
         "meta": [
@@ -379,6 +420,8 @@ def site_tables() -> dict[str, list[dict]]:
                              {"release": "11.3.0", "methods": 4, "functions": 2, "constants": 1}],
         "xml_paths": XML_PATHS,
         "xml_notes": XML_NOTES,
+        "messages": MESSAGES,
+        "error_codes": ERROR_CODES,
     }
 
 

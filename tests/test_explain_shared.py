@@ -22,6 +22,7 @@ from test_site_browser import base_url, browser, site_dir  # noqa: F401  (the br
 from test_site_browser import pytestmark as BROWSER
 
 from kbgen.answers import diagnose, transcript
+from kbgen.render.bounds import bound_text
 from kbgen.store.reader import open_database
 from kbgen.versions import is_version
 
@@ -68,6 +69,10 @@ FACTS = {
     "unsupported-parameter": lambda f: {"param": f["param"], "macros": [m["name"] for m in f["macros"]]},
     "private-symbol-version": lambda f: {"version": f["version"]},
     "unknown-version-node": lambda f: {"section": f["section"], "nearest": f["nearest"]},
+    "message": lambda f: {"template": f["template"], "code": f["code"], "prefix": f["prefix"], "component": f["component"],
+                          "function": f["function"], "problem": f["problem"], "apis": f["apis"], "first_tree": f["first_tree"],
+                          "last_tree": f["last_tree"], "site_count": f["site_count"]},
+    "symbol": lambda f: {"name": f["name"], "symbol_kind": f["symbol_kind"], "since": bound_text(f["since"])},
 }
 
 

@@ -80,6 +80,9 @@ def test_a_template_becomes_a_matcher_of_its_literal_text():
     assert re.search(matcher(parts), "error: internal error: unable to execute QEMU command 'x': y z").group(0) == \
         "unable to execute QEMU command 'x': y z"
     assert literal_parts("100%% of %s", PLACEHOLDER) == ["100% of ", ""]
+    leading = literal_parts("%1$s: unable to reach the storage pool backend", PLACEHOLDER)
+    assert re.search(matcher(leading), "error: internal error: pool1: unable to reach the storage pool backend").group(0) == \
+        "pool1: unable to reach the storage pool backend"
 
 
 def test_too_little_literal_text_is_never_matched():

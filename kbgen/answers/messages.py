@@ -48,7 +48,9 @@ def matcher(parts: list[str]) -> str:
     re = _re()
     source = "" if parts[0] or len(parts) == 1 else "[^\\t\\n ]+"
     for index, part in enumerate(parts):
-        if index and index < len(parts) - 1 or index and part:
+        if index == 1 and not parts[0]:
+            pass  # the leading placeholder: the one token above
+        elif index and index < len(parts) - 1 or index and part:
             source += "[^\\n]+?"
         elif index:
             source += "[^\\n]*"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from kbgen.answers import argmessages, flagbits, query
+from kbgen.answers import argmessages, flagbits, messages, query
+from kbgen.answers.diagnose import pattern_table
 from kbgen.render.bounds import bound_text, since_text
 
 
@@ -13,13 +14,39 @@ def message_facts(conn: sqlite3.Connection) -> dict:
     """programs: protocol -> number -> [name, API, label, since, since as shown] (all but remote); events: event-ID enum ->
     {registered: [functions], ids: {number: [constant, since as shown, the release that surely has it]}}; params: a typed
     parameter's string -> [[macro, since as shown, [[driver, function, since text]]]]; masks: API -> {driver: newest tree of
-    its mask, when known}; driver_groups, api_groups: the kinds of driver (hypervisor, storage ...) of each; newest_release."""
+    its mask, when known}; driver_groups, api_groups: the kinds of driver (hypervisor, storage ...) of each; newest_release;
+    catalogue: the message catalogue (kbgen/answers/messages.py), see _catalogue()."""
     newest = conn.execute("SELECT version FROM releases ORDER BY version_key DESC LIMIT 1").fetchone()
     return {
         "programs": _programs(conn), "events": _events(conn), "params": _params(conn), "masks": _masks(conn),
         "driver_groups": _grouped(conn, "SELECT DISTINCT driver, driver_group FROM driver_support ORDER BY 1, 2"),
         "api_groups": _grouped(conn, "SELECT DISTINCT api, driver_group FROM driver_support ORDER BY 1, 2"),
         "newest_release": newest[0] if newest else None,
+        "catalogue": _catalogue(conn),
+    }
+
+
+def _catalogue(conn) -> dict:
+    """What explain.js needs to find the catalogue's messages as messages.Catalogue does and say what message_finding()
+    says: groups: [template of the group's first row, [site]] for each group of templates that can be matched (the
+    others are never found), its sites in the Catalogue's order, each [code, component, function, file, APIs (space
+    separated), api_count, first_tree, last_tree] with every string but api_count an index into strings, or null;
+    prefixes: error code -> the words before its messages; analysed_trees: the releases with a source tree, oldest first."""
+    groups = [(rows[0]["template"], rows) for parts, rows in messages.Catalogue(conn, pattern_table()["placeholder"]).groups.items()
+              if messages.words(list(parts))]
+    fields = ("code", "component", "function", "file", "apis", "first_tree", "last_tree")
+    strings = sorted({row[f] for _, rows in groups for row in rows for f in fields if row[f] is not None})
+    position = {s: i for i, s in enumerate(strings)}
+
+    def site(row) -> list:
+        found = [None if row[f] is None else position[row[f]] for f in fields]
+        return found[:5] + [row["api_count"]] + found[5:]
+
+    return {
+        "strings": strings,
+        "groups": [[template, [site(row) for row in rows]] for template, rows in groups],
+        "prefixes": messages._codes(conn),
+        "analysed_trees": [r[0] for r in conn.execute("SELECT version FROM releases WHERE has_source ORDER BY version_key")],
     }
 
 

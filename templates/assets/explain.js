@@ -19,7 +19,9 @@
     "unsupported-event": "Event unknown to the daemon",
     "unsupported-parameter": "Typed parameter refused",
     "private-symbol-version": "Mixed libvirt packages",
-    "unknown-version-node": "No such version node"
+    "unknown-version-node": "No such version node",
+    "message": "libvirt message",
+    "symbol": "libvirt symbol"
   };
   var CONTEXT = ["daemon-version", "hypervisor-version", "connection-uri"];
   var DAEMON_LINES = ["libvirt version:", "Running against daemon:"];
@@ -81,13 +83,221 @@
         if (!known || number < known.number) procedureOf.set(api, { number: number, protocol: protocol });
       });
     });
+    var symbols = new Map();
+    index.symbols.forEach(function (row) { symbols.set(row[0], { kind: index.kinds[row[1]], since: row[3] }); });
     var drivers = new Set();
     Object.keys(data.support).forEach(function (api) { data.support[api].forEach(function (d) { drivers.add(d[0]); }); });
     return {
       data: data, pages: pages, functions: functions, procedureOf: procedureOf, protocolsOf: protocolsOf, programs: programs,
-      lastOf: lastOf, drivers: drivers,
+      lastOf: lastOf, drivers: drivers, symbols: symbols, catalogue: catalogueOf(data.catalogue, data.rules),
       rules: data.rules, patterns: compiled(data.rules), libvirtVersion: new RegExp("^(?:" + data.rules.version + ")$")
     };
+  }
+
+  // --- the message catalogue, as kbgen/answers/messages.py and named_symbols.py ------------
+
+  var MIN_LETTERS = 12;
+  var MIN_WORD = 4;
+  var MAX_SITES = 5;
+  var MAX_APIS = 8;
+  var MAX_NAMES = 100;
+  var WORD = new RegExp("[A-Za-z]{" + MIN_WORD + ",}", "g");
+  var SYMBOL_NAME = /(?<![A-Za-z0-9_])(?:vir[A-Z][A-Za-z0-9_]*|VIR_[A-Z0-9_]+)(?![A-Za-z0-9_])/g;
+  /* The white space Python's str.rstrip() removes (JavaScript's \s differs in a few characters). */
+  var TRAILING_SPACE = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
+
+  /* As messages.literal_parts(): the template's literal text between its placeholders, %% read as %. */
+  function literalParts(template, placeholder) {
+    return template.replace(/%%/g, "\0").split(placeholder).map(function (part) { return part.replace(/\0/g, "%"); });
+  }
+
+  /* As messages.words(): the template's words, when it has enough literal text to be matched; else none. */
+  function templateWords(parts) {
+    var letters = 0;
+    var found = new Set();
+    parts.forEach(function (part) {
+      letters += (part.match(/[A-Za-z]/g) || []).length;
+      (part.match(WORD) || []).forEach(function (word) { found.add(word); });
+    });
+    return letters < MIN_LETTERS ? [] : Array.from(found).sort();
+  }
+
+  /* As messages.index_word(): the rarest word, then the longest, then the first in ASCII order. */
+  function indexWord(words, frequency) {
+    var best = null;
+    words.forEach(function (word) {
+      var a = frequency.get(word) || 0;
+      var b = best === null ? 0 : frequency.get(best) || 0;
+      if (best === null || a < b || a === b && (word.length > best.length || word.length === best.length && word < best)) best = word;
+    });
+    return best;
+  }
+
+  function escapedRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+  }
+
+  /* As messages.matcher(): the regex that finds a template's message. */
+  function matcherSource(parts) {
+    var source = parts[0] || parts.length === 1 ? "" : "[^\\t\\n ]+";
+    parts.forEach(function (part, i) {
+      if (i === 1 && !parts[0]) { /* the leading placeholder: the one token above */ }
+      else if (i && i < parts.length - 1 || i && part) source += "[^\\n]+?";
+      else if (i) source += "[^\\n]*";
+      source += escapedRegex(part);
+    });
+    return source;
+  }
+
+  /* As messages.Catalogue: the catalogue's groups (explain-data's catalogue), indexed by their rarest word. */
+  function catalogueOf(data, rules) {
+    var placeholder = new RegExp(rules.placeholder);
+    var groups = (data ? data.groups : []).map(function (group) {
+      var parts = literalParts(group[0], placeholder);
+      var literal = parts.reduce(function (sum, part) { return sum + Array.from(part).length; }, 0);
+      return { template: group[0], sites: group[1], parts: parts, words: templateWords(parts), literal: literal, regex: null };
+    });
+    var frequency = new Map();
+    groups.forEach(function (group) {
+      group.words.forEach(function (word) { frequency.set(word, (frequency.get(word) || 0) + 1); });
+    });
+    var index = new Map();
+    groups.forEach(function (group) {
+      var word = indexWord(group.words, frequency);
+      if (word === null) return;
+      if (!index.has(word)) index.set(word, []);
+      index.get(word).push(group);
+    });
+    return {
+      index: index, strings: data ? data.strings : [], prefixes: data ? data.prefixes : {}, trees: data ? data.analysed_trees : [],
+      ruleRegexes: new Map()
+    };
+  }
+
+  function compareParts(a, b) {
+    for (var i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    }
+    return a.length - b.length;
+  }
+
+  /* As Catalogue.find(): [match, group] of each template found in LINE, the longest literal text first, none
+     overlapping another or a span in TAKEN. */
+  function findMessages(catalogue, line, taken) {
+    var found = [];
+    new Set(line.match(WORD) || []).forEach(function (word) {
+      (catalogue.index.get(word) || []).forEach(function (group) {
+        if (!group.parts.every(function (part) { return line.indexOf(part) >= 0; })) return;
+        if (!group.regex) group.regex = new RegExp(matcherSource(group.parts));
+        var match = group.regex.exec(line);
+        if (match) found.push({ match: match, group: group });
+      });
+    });
+    found.sort(function (a, b) {
+      return b.group.literal - a.group.literal || a.match.index - b.match.index || compareParts(a.group.parts, b.group.parts);
+    });
+    return found.filter(function (f) {
+      var start = f.match.index;
+      var end = start + f.match[0].length;
+      if (taken.some(function (span) { return start < span[1] && span[0] < end; })) return false;
+      taken.push([start, end]);
+      return true;
+    });
+  }
+
+  function siteOf(strings, row) {
+    function text(i) { return i === null ? null : strings[i]; }
+    return {
+      code: text(row[0]), component: text(row[1]), function: text(row[2]), file: text(row[3]),
+      apis: (text(row[4]) || "").split(" ").filter(function (api) { return api; }), api_count: row[5], first_tree: text(row[6]), last_tree: text(row[7])
+    };
+  }
+
+  /* As messages._rule(): the first message rule whose code, component and template patterns all match. */
+  function messageRule(catalogue, rules, site, template, matched) {
+    function regex(source) {
+      if (!catalogue.ruleRegexes.has(source)) catalogue.ruleRegexes.set(source, new RegExp(source));
+      return catalogue.ruleRegexes.get(source);
+    }
+    var rule = rules.message_rules.filter(function (r) {
+      return [["code", site.code], ["component", site.component], ["template", template]].every(function (fv) {
+        return !r[fv[0]] || regex(r[fv[0]]).test(fv[1] || "");
+      });
+    })[0];
+    var detail = rule.detail ? regex(rule.detail).exec(matched) : null;
+    var fill = detail ? detail[1] : "the daemon";
+    return { kind: rule.kind, meaning: rule.meaning.split("{detail}").join(fill), advice: rule.advice.split("{detail}").join(fill) };
+  }
+
+  function pyText(value) { return value === null || value === undefined ? "None" : String(value); }
+
+  /* As messages._tree_note(). */
+  function treeNote(span, trees) {
+    if (!trees.length || span[0] === trees[0] && span[1] === trees[trees.length - 1]) return "";
+    if (span[0] !== trees[0] && span[1] !== trees[trees.length - 1]) return " (this wording is in the sources of " + span[0] + " to " + span[1] + " only)";
+    if (span[0] !== trees[0]) return " (this wording is new in the sources of " + span[0] + ": older releases word it differently or lack it)";
+    return " (this wording is in the sources of " + span[1] + " and older only: newer releases word it differently or dropped it)";
+  }
+
+  /* As messages.message_finding(): who raises the message, through which APIs, in which trees, and its kind of problem. */
+  function messageFinding(kb, group, match, line) {
+    var catalogue = kb.catalogue;
+    var sites = group.sites.map(function (row) { return siteOf(catalogue.strings, row); });
+    var before = line.slice(0, match.index).replace(TRAILING_SPACE, "");
+    var code = sites.map(function (s) { return s.code; }).filter(function (c) {
+      var prefix = c ? own(catalogue.prefixes, c) : undefined;
+      return c && before.endsWith(prefix === undefined ? "\0" : prefix);
+    })[0] || null;
+    var first = code ? sites.filter(function (s) { return s.code === code; })[0] : sites[0];
+    var rule = messageRule(catalogue, kb.rules, first, group.template, match[0]);
+    var apis = Array.from(new Set([].concat.apply([], sites.map(function (s) { return s.apis; })))).slice(0, MAX_APIS);
+    var trees = catalogue.trees;
+    var known = Array.from(new Set([].concat.apply([], sites.map(function (s) { return [s.first_tree, s.last_tree]; }))));
+    var positions = known.map(function (t) { return trees.indexOf(t); });
+    var span = positions.every(function (i) { return i >= 0; })
+      ? [trees[Math.min.apply(null, positions)], trees[Math.max.apply(null, positions)]] : [sites[0].first_tree, sites[0].last_tree];
+    var where = first.function ? first.function + " (" + pyText(first.file) + ")" : pyText(first.file);
+    var raiser = ["the " + pyText(first.component) + " code's " + where + " raises it" + (first.code ? " as " + first.code : "")];
+    if (apis.length) {
+      var more = Math.max.apply(null, sites.map(function (s) { return s.api_count; })) - apis.length;
+      raiser = raiser.concat([", reached from "], listed(apis), more > 0 ? [" and " + more + " more APIs"] : []);
+    }
+    var prefix = code ? own(catalogue.prefixes, first.code) : undefined;
+    return {
+      kind: "message", matched: match[0], count: 1,
+      meaning: raiser.concat([": " + rule.meaning + treeNote(span, trees)]),
+      advice: rule.advice ? [rule.advice] : [],
+      facts: [["template: ", { code: group.template }]].concat(sites.length > 1 ? [["raised at " + sites.length + " places: " +
+        sites.slice(0, MAX_SITES).map(function (s) { return (s.function || s.file) + " (" + s.component + ")"; }).join(", ") +
+        (sites.length > MAX_SITES ? ", ..." : "")]] : []),
+      fields: {
+        template: group.template, code: first.code, prefix: prefix === undefined ? null : prefix, component: first.component,
+        "function": first.function, problem: rule.kind, apis: apis, first_tree: span[0], last_tree: span[1], site_count: sites.length
+      }
+    };
+  }
+
+  /* As NamedSymbols.add(): count the libvirt names LINE gives, remembering no more than MAX_NAMES of them. */
+  function addNames(named, line) {
+    (line.match(SYMBOL_NAME) || []).forEach(function (name) {
+      if (named.has(name) || named.size < MAX_NAMES) named.set(name, (named.get(name) || 0) + 1);
+    });
+  }
+
+  /* As NamedSymbols.findings(): one finding per named public symbol, in the order the text names them. */
+  function symbolFindings(kb, named) {
+    var found = [];
+    named.forEach(function (count, name) {
+      var symbol = kb.symbols.get(name);
+      if (!symbol) return;
+      found.push({
+        kind: "symbol", matched: name, count: count,
+        meaning: [{ symbol: name }, " (" + symbol.kind + ") was added in libvirt " + symbol.since + ": no libvirt message about it was recognised"],
+        advice: ["a library or daemon older than that lacks it; ", { code: "kb check --server VERSION " + name }, " checks one"],
+        fields: { name: name, symbol_kind: symbol.kind, since: symbol.since }
+      });
+    });
+    return found;
   }
 
   // --- the explainers: one per message, as in kbgen/answers/diagnose.py -------------------
@@ -473,12 +683,15 @@
     kb.patterns.forEach(function (pattern) {
       Array.from(line.matchAll(pattern.regex)).forEach(function (match) { matches.push({ pattern: pattern, match: match }); });
     });
+    var taken = matches.map(function (m) { return [m.match.index, m.match.index + m.match[0].length]; });
+    findMessages(kb.catalogue, line, taken).forEach(function (f) { matches.push({ pattern: null, group: f.group, match: f.match }); });
     matches.sort(function (a, b) { return a.match.index - b.match.index; });
     for (var i = 0; i < matches.length; i++) {
-      var key = matches[i].pattern.kind + "\n" + matches[i].match[0];
+      var key = (matches[i].pattern ? matches[i].pattern.kind : "message") + "\n" + matches[i].match[0];
       if (found.has(key)) found.get(key).count += 1;
       else if (found.size === kb.rules.max_findings) return false;
-      else found.set(key, findingOf(kb, matches[i].pattern, matches[i].match));
+      else if (matches[i].pattern) found.set(key, findingOf(kb, matches[i].pattern, matches[i].match));
+      else found.set(key, messageFinding(kb, matches[i].group, matches[i].match, line));
     }
     return true;
   }
@@ -487,6 +700,7 @@
      each distinct message once with its count, reading stopped before a new one past max_findings. */
   function explain(kb, text) {
     var found = new Map();
+    var named = new Map();
     var answer = { truncated: false, linesRead: 0, linesCut: 0 };
     var lines = text.split("\n");
     for (var i = 0; i < lines.length && !answer.truncated; i++) {
@@ -495,8 +709,10 @@
       answer.linesRead = i + 1;
       if (head(whole, kb.rules.max_line) !== whole) answer.linesCut += 1;
       answer.truncated = !record(kb, line, found);
+      addNames(named, line);
     }
     answer.findings = story(kb, Array.from(found.values()));
+    if (!answer.findings.length) answer.findings = symbolFindings(kb, named);
     return answer;
   }
 
