@@ -378,6 +378,12 @@ def site_tables() -> dict[str, list[dict]]:
             {"function": "virDomainSetVcpusFlags", "enum_type": "virDomainVcpuFlags"},
         ],
         "driver_support": SUPPORT,
+        "driver_tables": [  # the test driver built with one of two backends, the newer one later (as interface: netcf, udev)
+            {"api": "virDomainUndefineFlags", "driver": "test", "backend": backend, "driver_group": "hypervisor", "since": since,
+             "removed_in": None, "listed": backend == "new", "public": True, "first_tree": "7.0.0", "tree": "11.3.0",
+             "origin": f"11.3.0:libvirt_11.3.0.orig.tar.xz:src/test/test_backend_{backend}.c:10"}
+            for backend, since in (("old", "0.9.4"), ("new", "1.0.0"))
+        ],
         "matrix_apis": MATRIX,
         "disagreements": [{
             "subject": "virDomainFDAssociate / lxc", "kind": "driver-since-changed",

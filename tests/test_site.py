@@ -561,3 +561,8 @@ def test_search_index_finds_values_implementations_virsh_commands_and_xml_paths(
     paths = {row[0]: row for row in index["xml"]}
     assert index["xmlpages"][paths["domain/devices/disk/@type=nvme"][2]] == "https://libvirt.org/formatdomain.html"
     assert paths["domain/devices/disk/@type=nvme"][1] == "6.0.0"
+
+
+def test_a_driver_built_from_backends_shows_each(out):
+    page = (out / "symbol" / "virDomainUndefineFlags.html").read_text()
+    assert '<span class="note">(backends: new 1.0.0, old 0.9.4)</span>' in page

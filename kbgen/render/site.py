@@ -164,7 +164,10 @@ class Catalog:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
         symbols = [_with_version(dict(r)) for r in conn.execute("SELECT * FROM symbols ORDER BY name")]
-        support = [dict(r, since_version=query.support_version(r)) for r in conn.execute("SELECT * FROM driver_support ORDER BY api, driver")]
+        backends = _grouped(((r["api"], r["driver"]), dict(r)) for r in conn.execute(
+            "SELECT api, driver, backend, since FROM driver_tables WHERE backend != '' ORDER BY api, driver, backend"))
+        support = [dict(r, since_version=query.support_version(r), backends=backends.get((r["api"], r["driver"]), []))
+                   for r in conn.execute("SELECT * FROM driver_support ORDER BY api, driver")]
         flag_links = conn.execute("SELECT function, enum_type FROM flag_links ORDER BY function, enum_type").fetchall()
         return cls(
             meta=query.meta(conn),
