@@ -50,3 +50,14 @@ def test_version_objects_are_dated_in_place_and_worded_in_one_place():
 
 def test_the_window_lists_the_releases_after_old_up_to_new():
     assert [r["version"] for r in DATED.window(version_key("0.9.9"), version_key("0.9.11"))] == ["0.9.10", "0.9.11"]
+
+
+def test_the_binary_searches_agree_with_the_bisect_module():
+    import bisect
+    import random
+
+    from kbgen.answers.known_releases import bisect_left, bisect_right
+
+    keys = sorted(random.Random(7).sample(range(10**7), 300))
+    for key in [*keys, *random.Random(8).sample(range(10**7), 500), -1, 10**8]:
+        assert (bisect_left(keys, key), bisect_right(keys, key)) == (bisect.bisect_left(keys, key), bisect.bisect_right(keys, key))

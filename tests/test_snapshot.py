@@ -8,9 +8,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+from kbgen.store.reader import snapshot_database
 from kbgen.store.snapshot import (
     read_snapshot,
-    snapshot_database,
     snapshot_dir,
     write_snapshot,
 )

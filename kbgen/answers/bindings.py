@@ -34,14 +34,10 @@ RECEIVERS = {
 _CLASS_ORDER = ("virConnect", "virDomain", "virStoragePool", "virStorageVol", "virNetwork")
 
 
-def is_binding_table(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bindings'").fetchone() is not None
-
-
 def resolve(conn: sqlite3.Connection, typed: str) -> dict | None:
     """The binding answer for TYPED (docs/json.md BINDING), or None when it names no binding and fits no Go rule."""
     name = typed.strip()
-    if not name or len(name) > 200 or not is_binding_table(conn):
+    if not name or len(name) > 200:
         return None
     module, rest = _module_prefix(name)
     owner, _, member = rest.rpartition(".")
@@ -117,14 +113,12 @@ def _go_rule(conn, module: str | None, owner: str, member: str) -> dict | None:
 
 def oldest_binding_release(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT release FROM binding_releases ORDER BY (SELECT version_key FROM releases WHERE version = release)"
-                       " LIMIT 1").fetchone() if is_binding_table(conn) else None
+                       " LIMIT 1").fetchone()
     return row["release"] if row else None
 
 
 def search_bindings(conn: sqlite3.Connection, pattern: str, limit: int) -> list[dict]:
     """Binding names containing PATTERN (case-insensitive), exact member names first; or the one name PATTERN resolves to."""
-    if not is_binding_table(conn):
-        return []
     found = resolve(conn, pattern)
     owner, dot, member = pattern.rpartition(".")
     if dot and owner.lower() in RECEIVERS:  # conn.listAll: the methods of virConnect

@@ -70,9 +70,12 @@ def own_names(conn: sqlite3.Connection, api: str) -> dict[int, list[str]]:
 def flags_by_driver(conn: sqlite3.Connection, api: str, driver: str | None = None) -> list[dict]:
     """For each driver implementing API: the bits its virCheckFlags mask accepts, their names, and since when."""
     own = own_names(conn, api)
+    by_driver: dict[str, list] = {}
+    for r in conn.execute("SELECT * FROM driver_flags WHERE api = ? ORDER BY driver, bit", (api,)):
+        by_driver.setdefault(r["driver"], []).append(r)
     result = []
     for name, check in sorted(newest_checks(conn, api, driver).items()):
-        rows = conn.execute("SELECT * FROM driver_flags WHERE api = ? AND driver = ? ORDER BY bit", (api, name))
+        rows = by_driver.get(name, [])
         result.append({
             "driver": name, "function": check["function"], "performer": check["performer"], "known": bool(check["known"]),
             "tree": check["release"], "reason": check["reason"],

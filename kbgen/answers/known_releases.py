@@ -7,9 +7,25 @@ gave lies among the releases. Standard library only: this is `kb`'s start-up pat
 from __future__ import annotations
 
 import sqlite3
-from bisect import bisect_left, bisect_right
 
 from kbgen.versions import key_version, version_key
+
+
+def bisect_left(keys: list[int], key: int) -> int:
+    """The index of the first of the sorted KEYS not below KEY (as the bisect module's, whose import kb's start-up would pay)."""
+    low, high = 0, len(keys)
+    while low < high:
+        middle = (low + high) // 2
+        if keys[middle] < key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def bisect_right(keys: list[int], key: int) -> int:
+    """The index of the first of the sorted KEYS above KEY."""
+    return bisect_left(keys, key + 1)
 
 
 class KnownReleases:

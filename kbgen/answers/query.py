@@ -76,10 +76,6 @@ def since(conn: sqlite3.Connection, name: str, driver: str | None = None, api: s
 
 def _bindings_calling(conn, c_symbol: str) -> list[dict]:
     """The Python binding names calling C_SYMBOL (or naming the constant), with the ingested binding releases having them."""
-    from kbgen.answers.bindings import is_binding_table
-
-    if not is_binding_table(conn):
-        return []
     rows = conn.execute("SELECT name, first_release, last_release FROM bindings WHERE c_symbol = ? ORDER BY first_key, name",
                         (c_symbol,)).fetchall()
     return [{"binding": r["name"], "first_release": r["first_release"], "last_release": r["last_release"]} for r in rows]

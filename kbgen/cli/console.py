@@ -11,34 +11,46 @@ JSON_FORMAT = "kbgen/1"  # of every --json output; the number changes only when 
 
 # What a terminal acts on: C0 but the newline, DEL and C1, bidi controls, lone surrogates. str.translate tables,
 # not `re`: kb's start-up would pay for importing it.
-_RAW_IN_JSON = [*range(0x7F, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000)]
-_TERMINAL = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") for code in [*range(0x0A), *range(0x0B, 0x20), *_RAW_IN_JSON]}
-_JSON = {code: f"\\u{code:04x}" for code in _RAW_IN_JSON}  # json escapes C0 itself
+_RAW_IN_JSON = ((0x7F, 0xA0), (0x61C, 0x61D), (0x200E, 0x2010), (0x202A, 0x202F), (0x2066, 0x206A), (0xD800, 0xE000))
+_TABLES: dict[str, dict[int, str]] = {}  # built on first use: most of kb's runs print nothing that needs them
+
+
+def _table(name: str) -> dict[int, str]:
+    if name not in _TABLES:
+        raw = [code for start, end in _RAW_IN_JSON for code in range(start, end)]
+        _TABLES["json"] = {code: f"\\u{code:04x}" for code in raw}  # json escapes C0 itself
+        _TABLES["terminal"] = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+                               for code in [*range(0x0A), *range(0x0B, 0x20), *raw]}
+    return _TABLES[name]
 _SGR = "\x1b["  # render.text.Style's codes: ESC [ digit(s) m
 
 
 def visible(text: str, style: bool = False) -> str:
     """TEXT with each control character a terminal acts on written out (ESC as \\x1b, U+202E as \\u202e); STYLE keeps SGR codes."""
+    if text.isprintable():  # every character the tables escape is unprintable to Python: the common case costs one scan
+        return text
+    terminal = _table("terminal")
     if not style or _SGR not in text:
-        return text.translate(_TERMINAL)
+        return text.translate(terminal)
     first, *rest = text.split(_SGR)
-    out = [first.translate(_TERMINAL)]
+    out = [first.translate(terminal)]
     for part in rest:
         end = part.find("m")
         if end in (1, 2) and part[:end].isascii() and part[:end].isdigit():
-            out.append(_SGR + part[:end + 1] + part[end + 1:].translate(_TERMINAL))
+            out.append(_SGR + part[:end + 1] + part[end + 1:].translate(terminal))
         else:
-            out.append((_SGR + part).translate(_TERMINAL))
+            out.append((_SGR + part).translate(terminal))
     return "".join(out)
 
 
 def visible_data(value):
     """An answer (dicts, lists, strings) with every string visible(), newlines too: for renderers that lay out the lines themselves."""
-    if isinstance(value, str):
-        return visible(value).replace("\n", "\\x0a")
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:
+        return value if value.isprintable() else visible(value).replace("\n", "\\x0a")
+    if kind is dict:
         return {visible_data(k): visible_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         return [visible_data(v) for v in value]
     return value
 
@@ -91,7 +103,7 @@ def json_text(command: str, payload: dict) -> str:
     import json
 
     data = {"format": JSON_FORMAT, "command": command} | payload
-    return json.dumps(data, indent=2, ensure_ascii=False).translate(_JSON)
+    return json.dumps(data, indent=2, ensure_ascii=False).translate(_table("json"))
 
 
 def print_json(command: str, payload: dict) -> None:

@@ -206,21 +206,20 @@ def _each(args, conn, query, name: str) -> dict:
         from kbgen.answers.diagnose import check
 
         return check(conn, args.server, args.driver, name, args.api)
-    from kbgen.answers import xmlpaths
+    if "/" in name:  # an XML path (answers/xmlpaths.is_path), imported only then: kb's start-up
+        from kbgen.answers import xmlpaths
 
-    if xmlpaths.is_path(name):
         return xmlpaths.since_path(conn, name)
     return query.since(conn, name, args.driver, args.api)
 
 
 def _open(db: str | None):
-    from kbgen.store.reader import default_db_path, open_database
+    from kbgen.store.reader import default_db_path, open_database, snapshot_database
 
     if db is None:
         db = default_db_path()
         if not os.path.exists(db) and not os.environ.get("KBGEN_DB"):
             from kbgen.paths import default_cache_path
-            from kbgen.store.snapshot import snapshot_database
 
             db = snapshot_database(default_cache_path())
     return open_database(db)

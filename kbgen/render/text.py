@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kbgen.render import argtext, bindingtext, virshtext, xmltext
+from kbgen.render import bindingtext
 from kbgen.render.bounds import bound_text, date_suffix, dated_text, since_text
 
 SOURCE_LABELS = {
@@ -46,8 +46,17 @@ def width() -> int:
     return max(60, min(columns, 120))
 
 
+def _argtext():
+    """The renderer of typed parameters and validated arguments, imported only for answers that have them: kb's start-up."""
+    from kbgen.render import argtext
+
+    return argtext
+
+
 def since(answer: dict, s: Style) -> list[str]:
     if "path" in answer:
+        from kbgen.render import xmltext  # only for its commands: kb's start-up
+
         return xmltext.since(answer, s)
     kind = "enum constant" if answer["kind"] == "enum" else answer["kind"]
     where = f" ({answer['file']})" if answer.get("file") else ""
@@ -60,10 +69,10 @@ def since(answer: dict, s: Style) -> list[str]:
         taken = ", ".join(f"{f['name']} ({bound_text(f['since'])})" for f in answer.get("taken_by", []))
         if taken or not answer.get("taken_as_argument"):
             lines.append(_field("taken by", taken or "no function names this type in its flags argument"))
-        lines += argtext.enum_lines(answer)
+        lines += _argtext().enum_lines(answer)
     elif answer["kind"] == "macro" and answer.get("macro_value"):
         lines.append(_field("value", f'"{answer["macro_value"]}"'))
-        lines += argtext.macro_lines(answer)
+        lines += _argtext().macro_lines(answer)
     if answer["kind"] == "internal":
         lines.append(_field("note", "internal driver entry point listed in hvsupport.html, not a public API"))
     if answer.get("procedures"):
@@ -74,7 +83,8 @@ def since(answer: dict, s: Style) -> list[str]:
         lines += _flags(flag_type, s)
     if answer.get("flags_by_driver"):
         lines += _flags_by_driver(answer["flags_by_driver"], _flag_prefix(answer))
-    lines += argtext.function_lines(answer, width())
+    if answer.get("params_by_driver") or answer.get("validated_arguments"):
+        lines += _argtext().function_lines(answer, width())
     for verdict in answer.get("driver_acceptance", []):
         lines.append(_field("accepted", _acceptance(verdict)))
     lines += bindingtext.bindings_line(answer)
@@ -196,6 +206,8 @@ def search(answer: dict, s: Style) -> list[str]:
     lines = [f"{r['name']:<{pad}}{r['kind']:<10}{(r['module'] or ''):<9}{s.version(bound_text(r['since']))}" for r in results]
     if answer["total"] > len(results):
         lines.append(s.dim(f"... {answer['total'] - len(results)} more; use --limit"))
+    from kbgen.render import xmltext  # only for its commands: kb's start-up
+
     return lines + xmltext.search_paths(answer, s) + bindingtext.search_lines(answer)
 
 
@@ -215,26 +227,6 @@ def diff(answer: dict, s: Style) -> list[str]:
     if len(lines) == 1:
         lines.append("  nothing")
     return lines
-
-
-def _window(releases: list[dict]) -> str:
-    """': 2 releases (0.9.10 2012-02-13, 0.9.11 2012-04-03)': the known releases of a diff's window, at most the first and last."""
-    if not releases:
-        return ": no known release in this window"
-    shown = releases if len(releases) <= 2 else [releases[0], releases[-1]]
-    return f": {len(releases)} release{'s' if len(releases) > 1 else ''} (" + (" ... " if len(releases) > 2 else ", ").join(
-        f"{r['version']} {r['date']}" for r in shown) + ")"
-
-
-def outside(release: dict) -> str | None:
-    """The warning for a release given that lies outside the knowledge base (docs/json.md GIVEN_RELEASE); None for a known one."""
-    version = release["version"] if release["given"] == release["version"] else f"{release['given']} (read as {release['version']})"
-    if release["status"] == "never-released":
-        return (f"{version} was never released (the known releases around it are {release['before'] or 'none'} and {release['next']}): "
-                "the answer is outside the knowledge base")
-    if release["status"] == "after-newest":
-        return f"{version} lies past the newest known release, {release['newest']}: the answer is outside the knowledge base"
-    return None
 
 
 def _window(releases: list[dict]) -> str:
@@ -351,6 +343,8 @@ def _read_limits(answer: dict, s: Style) -> list[str]:
 
 def check(answer: dict, s: Style) -> list[str]:
     if answer["kind"] == "xml-document":
+        from kbgen.render import xmltext  # only for its commands: kb's start-up
+
         return xmltext.check(answer, s)
     where = f"libvirt {answer['server']}{date_suffix(answer['server_release'])}" + (f", driver {answer['driver']}" if answer["driver"] else "")
     verdict = {True: s.version("works"), False: s.removed("fails"), None: "cannot tell"}[answer["works"]]
@@ -379,4 +373,6 @@ def _per_function(verdicts: list[dict], s: Style) -> list[str]:
 
 
 def virsh(answer: dict, s: Style) -> list[str]:
+    from kbgen.render import virshtext  # only for its commands: kb's start-up
+
     return virshtext.virsh(answer, s) if "virsh_command" in answer else virshtext.commands(answer, s)

@@ -53,3 +53,49 @@ def uri_path(path) -> str:
     for char, code in (("%", "%25"), ("?", "%3F"), ("#", "%23")):
         path = path.replace(char, code)
     return "/" + path.lstrip("/")  # "//host/..." would be read as an authority
+
+
+# --- the embedded snapshot (data/snapshot/, see snapshot.py), as kb opens it ----------------------
+
+SUFFIX = ".jsonl.gz"  # each table of the snapshot: gzip JSON lines
+
+
+def snapshot_directory() -> str:
+    from kbgen.paths import committed_path
+
+    return os.path.join(committed_path("data"), "snapshot")
+
+
+def snapshot_database(cache_dir: str, directory: str | None = None) -> str:
+    """A SQLite knowledge base made from the snapshot, built on first use."""
+    directory = os.fspath(directory or snapshot_directory())
+    path = os.path.join(cache_dir, f"snapshot-{_snapshot_key(directory)}.sqlite")
+    if not os.path.exists(path):
+        from kbgen.store.snapshot import (
+            read_snapshot,  # once per snapshot: not on every kb's start-up
+        )
+        from kbgen.store.writer import write_database
+
+        write_database(path, read_snapshot(directory))
+    return path
+
+
+def _snapshot_key(directory: str) -> str:
+    """The directory's and its meta file's size and time, not the content: `kb` reads nothing more than it needs.
+
+    write_snapshot rewrites every file, meta (with its build time) among them, and an install
+    writes them all anew, so these two change whenever the snapshot does.
+    """
+    try:
+        stats = [os.stat(directory), os.stat(os.path.join(directory, f"meta{SUFFIX}"))]
+    except OSError:
+        raise KbgenError(f"{directory}: the embedded snapshot has no meta{SUFFIX}; reinstall kbgen or run `kbgen build`") from None
+    return f"{_fnv1a(';'.join(f'{st.st_size}:{st.st_mtime_ns}:{st.st_ino}' for st in stats)):016x}"
+
+
+def _fnv1a(text: str) -> int:
+    """A 64-bit FNV-1a hash: hashlib would cost kb's start-up a few milliseconds."""
+    value = 0xCBF29CE484222325
+    for byte in text.encode():
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return value

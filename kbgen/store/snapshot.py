@@ -2,9 +2,8 @@
 
 It lets `kb` answer right after installation with no network: on first use the
 snapshot is written into a SQLite file in the cache (once per snapshot
-content) and opened like any other knowledge base. That path is `kb`'s, so
-only the standard library is used, and json and zlib only when the file is
-written. Each table is one gzip file of JSON lines (`NAME.jsonl.gz`, written
+content: reader.snapshot_database, on kb's start-up path) and opened like any
+other knowledge base; reading it here uses only the standard library. Each table is one gzip file of JSON lines (`NAME.jsonl.gz`, written
 without a timestamp, so the same facts give the same bytes): the message
 catalogue and the XML paths alone are megabytes of text.
 """
@@ -14,22 +13,16 @@ from __future__ import annotations
 import os
 
 from kbgen.errors import KbgenError
-from kbgen.paths import committed_path
+from kbgen.store.reader import SUFFIX, snapshot_directory
 from kbgen.store.schema import SCHEMA
-from kbgen.store.writer import write_database
-
-
-def snapshot_path() -> str:
-    return os.path.join(committed_path("data"), "snapshot")
 
 
 def snapshot_dir() -> "Path":  # noqa: F821 - pathlib stays off kb's start-up path
     from pathlib import Path
 
-    return Path(snapshot_path())
+    return Path(snapshot_directory())
 
 
-SUFFIX = ".jsonl.gz"
 
 
 def write_snapshot(tables: dict[str, list[dict]], directory) -> None:
@@ -64,32 +57,3 @@ def read_snapshot(directory) -> dict[str, list[dict]]:
         except (OSError, ValueError, IndexError, zlib.error) as err:
             raise KbgenError(f"{path}: the embedded snapshot is damaged or incomplete ({err}); reinstall kbgen or run `kbgen build`") from None
     return tables
-
-
-def snapshot_database(cache_dir: str, directory: str | None = None) -> str:
-    """A SQLite knowledge base made from the snapshot, built on first use."""
-    directory = os.fspath(directory or snapshot_path())
-    path = os.path.join(cache_dir, f"snapshot-{_snapshot_key(directory)}.sqlite")
-    if not os.path.exists(path):
-        write_database(path, read_snapshot(directory))
-    return path
-
-
-def _snapshot_key(directory: str) -> str:
-    """The files' sizes and times, not their content: `kb` reads nothing more than it needs."""
-    parts = []
-    for name in SCHEMA:
-        try:
-            stat = os.stat(os.path.join(directory, f"{name}{SUFFIX}"))
-        except OSError:
-            raise KbgenError(f"{directory}: the embedded snapshot has no {name}{SUFFIX}; reinstall kbgen or run `kbgen build`") from None
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return f"{_fnv1a(';'.join(parts)):016x}"
-
-
-def _fnv1a(text: str) -> int:
-    """A 64-bit FNV-1a hash: hashlib would cost kb's start-up a few milliseconds."""
-    value = 0xCBF29CE484222325
-    for byte in text.encode():
-        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return value
