@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from kbgen.answers.arguments import past_sources
 from kbgen.versions import version_key
 
 STATUSES = ("accepted", "rejected", "unknown", "no-check", "past-sources", "zero")
@@ -106,15 +107,9 @@ def verdict(conn, flag: dict, function: str, function_since: dict | None, driver
         latest = max(rows, key=lambda r: r["upper_key"])
         return verdict | {"status": "accepted", "bit_since": bit_version(latest), "since": name_version(bit_version(latest), flag["since"]),
                           "bit_names": list(dict.fromkeys(n for r in rows for n in r["names"].split()))}
-    if _past(flag["since"], verdict["tree"]) or (check is None and _past(function_since, newest)):
+    if past_sources(flag["since"], verdict["tree"]) or (check is None and past_sources(function_since, newest)):
         return verdict | {"status": "past-sources"}
     if check is None:
         return verdict | {"status": "no-check"}
     return verdict | {"status": "rejected" if check["known"] else "unknown"}
 
-
-def _past(version: dict | None, tree: str | None) -> bool:
-    """Whether VERSION may lie after TREE, where the analysed sources end."""
-    if version is None or tree is None:
-        return tree is None
-    return version_key(version["version"] if version["exact"] else version["upper"]) > version_key(tree)
