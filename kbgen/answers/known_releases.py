@@ -37,7 +37,9 @@ class KnownReleases:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> KnownReleases:
-        return cls([tuple(r) for r in conn.execute("SELECT version, version_key, date FROM release_dates ORDER BY version_key")])
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: 229 rows on every kb run
+        return cls(cursor.execute("SELECT version, version_key, date FROM release_dates ORDER BY version_key").fetchall())
 
     def date(self, version: str | None) -> str | None:
         return self.dates.get(version) if version else None
@@ -77,15 +79,18 @@ class KnownReleases:
 
     def dated(self, value):
         """VALUE with every version object in it (docs/json.md) given its `date` (exact) or `span` (bound), in place."""
-        if isinstance(value, list):
+        kind = type(value)
+        if kind is list:
             for item in value:
-                self.dated(item)
-        elif isinstance(value, dict):
-            if value.get("exact") is True and "version" in value:
-                value["date"] = self.date(value["version"])
-            elif value.get("exact") is False and "upper" in value:
+                if type(item) is dict or type(item) is list:
+                    self.dated(item)
+        elif kind is dict:
+            exact = value.get("exact")
+            if exact is True and "version" in value:
+                value["date"] = self.dates.get(value["version"]) if value["version"] else None
+            elif exact is False and "upper" in value:
                 value["span"] = self.span(value)
             for item in value.values():
-                if isinstance(item, (list, dict)):
+                if type(item) is dict or type(item) is list:
                     self.dated(item)
         return value
