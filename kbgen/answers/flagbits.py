@@ -59,7 +59,8 @@ def newest_checks(conn: sqlite3.Connection, api: str, driver: str | None = None)
 def own_names(conn: sqlite3.Connection, api: str) -> dict[int, list[str]]:
     """bit -> the constants of API's flag types with exactly that value, oldest first."""
     rows = conn.execute(
-        "SELECT s.name, s.int_value FROM flag_links l JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
+        # CROSS JOIN: the function's few flag types first, then their constants by enum_type (not every enum by kind)
+        "SELECT s.name, s.int_value FROM flag_links l CROSS JOIN symbols s ON s.enum_type = l.enum_type AND s.kind = 'enum'"
         " WHERE l.function = ? AND s.int_value > 0 ORDER BY s.since_key, s.name", (api,))
     found: dict[int, list[str]] = {}
     for name, value in rows:
