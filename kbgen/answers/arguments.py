@@ -15,8 +15,6 @@ import sqlite3
 
 from kbgen.versions import version_key
 
-STATUSES = ("accepted", "rejected", "unknown", "no-check", "past-sources")
-
 
 def param_version(row) -> dict:
     """When a driver started to accept a typed parameter (a driver_params row): exact, or its bounds."""
@@ -26,6 +24,7 @@ def param_version(row) -> dict:
 
 
 def newest_source(conn: sqlite3.Connection) -> str | None:
+    """The newest release whose source tree was analysed: nothing is known about masks or lists after it."""
     row = conn.execute("SELECT version FROM releases WHERE has_source ORDER BY version_key DESC LIMIT 1").fetchone()
     return row[0] if row else None
 

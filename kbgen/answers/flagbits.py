@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from kbgen.answers.arguments import past_sources
+from kbgen.answers.arguments import newest_source, past_sources
 from kbgen.versions import version_key
-
-STATUSES = ("accepted", "rejected", "unknown", "no-check", "past-sources", "zero")
 
 
 def bit_version(row) -> dict:
@@ -39,12 +37,6 @@ def name_version(bit: dict, name: dict) -> dict:
 
 def bits_of(value: int | None) -> list[int]:
     return [1 << i for i in range(value.bit_length()) if value >> i & 1] if value and value > 0 else []
-
-
-def newest_source(conn: sqlite3.Connection) -> str | None:
-    """The newest release whose source tree was analysed: nothing is known about masks after it."""
-    row = conn.execute("SELECT version FROM releases WHERE has_source ORDER BY version_key DESC LIMIT 1").fetchone()
-    return row[0] if row else None
 
 
 def newest_checks(conn: sqlite3.Connection, api: str, driver: str | None = None) -> dict[str, sqlite3.Row]:

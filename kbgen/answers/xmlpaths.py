@@ -20,10 +20,6 @@ ANY = "*"
 DOCUMENT_KIND = "xml-document"
 
 
-def is_path(name: str) -> bool:
-    return "/" in name
-
-
 def schema_releases(conn: sqlite3.Connection) -> list[str]:
     """The ingested releases with schemas, oldest first."""
     rows = conn.execute("SELECT first_release, first_key FROM xml_paths UNION SELECT last_release, last_key FROM xml_paths ORDER BY 2")

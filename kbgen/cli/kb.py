@@ -206,7 +206,7 @@ def _each(args, conn, query, name: str) -> dict:
         from kbgen.answers.diagnose import check
 
         return check(conn, args.server, args.driver, name, args.api)
-    if "/" in name:  # an XML path (answers/xmlpaths.is_path), imported only then: kb's start-up
+    if "/" in name:  # an XML path; answers/xmlpaths is imported only then: kb's start-up
         from kbgen.answers import xmlpaths
 
         return xmlpaths.since_path(conn, name)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from kbgen.errors import InputError
 
-BINDING_FILES = ("libvirt.py", "libvirt_qemu.py", "libvirt_lxc.py")
 C_MODULES = ("libvirtmod", "libvirtmod_qemu", "libvirtmod_lxc")  # the C extension modules the wrappers call into
 MAX_BYTES = 4 << 20  # libvirt.py of 12.8.0 is 417 KB
 MAX_DEPTH = 200  # nesting an ast walk would follow; generated code nests a few levels
