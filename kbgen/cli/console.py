@@ -27,8 +27,8 @@ _SGR = "\x1b["  # render.text.Style's codes: ESC [ digit(s) m
 
 def visible(text: str, style: bool = False) -> str:
     """TEXT with each control character a terminal acts on written out (ESC as \\x1b, U+202E as \\u202e); STYLE keeps SGR codes."""
-    if text.isprintable():  # every character the tables escape is unprintable to Python: the common case costs one scan
-        return text
+    if text.isprintable() or text.replace("\n", "").isprintable():  # every character the tables escape is unprintable
+        return text  # to Python: the common cases (a line, lines) cost a scan or two
     terminal = _table("terminal")
     if not style or _SGR not in text:
         return text.translate(terminal)
