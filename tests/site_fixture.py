@@ -350,6 +350,18 @@ ERROR_CODES = [
         ("VIR_ERR_INVALID_ARG", "invalid argument: %s"))
 ]
 
+# placeholder words of our own: the fixture never holds libvirt's documentation text
+SIGNATURES = [
+    {"name": "virDomainUndefineFlags", "returns": "int", "args": '[["domain", "virDomainPtr"], ["flags", "unsigned int"]]'},
+    {"name": "virConnectDomainEventRegisterAny", "returns": "int",
+     "args": '[["conn", "virConnectPtr"], ["eventID", "int"], ["cb", "virConnectDomainEventPMSuspendCallback"], ["opaque", "void *"]]'},
+    {"name": HOSTILE_NAME, "returns": "char *", "args": '[["<b>arg</b>", "const char *"]]'},
+]
+DESCRIPTIONS = [
+    {"name": "virDomainUndefineFlags", "text": "Fixture words: forgets a <defined> domain.\n\nA second fixture paragraph."},
+    {"name": "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE", "text": "Fixture words about a flag."},
+]
+
 
 def site_tables() -> dict[str, list[dict]]:
     return {
@@ -373,6 +385,8 @@ def site_tables() -> dict[str, list[dict]]:
             for v in RELEASES
         ],
         "symbols": with_enum_values(SYMBOLS),
+        "signatures": [dict(row, release=RELEASES[-1], origin=XML_ORIGIN.format(release=RELEASES[-1])) for row in SIGNATURES],
+        "descriptions": [dict(row, release=RELEASES[-1], origin=XML_ORIGIN.format(release=RELEASES[-1])) for row in DESCRIPTIONS],
         "flag_links": [
             {"function": "virDomainUndefineFlags", "enum_type": "virDomainUndefineFlagsValues"},
             {"function": "virDomainSetVcpusFlags", "enum_type": "virDomainVcpuFlags"},

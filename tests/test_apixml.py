@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,19 @@ def test_module_comes_from_the_api_name():
     assert by_name(doc)["virDomainQemuMonitorCommand"].module == "qemu"
 
 
-def test_macro_keeps_its_string_value_but_no_prose():
+def test_macro_keeps_its_string_value_and_its_prose_only_as_info():
     macro = by_name(parse_api_xml(FIXTURES / "release-new" / "libvirt-api.xml"))["VIR_DOMAIN_TUNABLE_CPU_VCPUPIN"]
     assert macro.value == "cputune.vcpupin%u"
-    assert "text" not in repr(macro)
+    assert macro.info == "text" and "text" not in repr(replace(macro, info=""))
+
+
+def test_function_signature_and_description():
+    symbols = by_name(parse_api_xml(FIXTURES / "release-new" / "libvirt-api.xml"))
+    undefine = symbols["virDomainUndefineFlags"]
+    assert undefine.returns == "int"
+    assert undefine.args == (("domain", "virDomainPtr"), ("flags", "unsigned int"))
+    assert undefine.info == "Undefine a domain."
+    assert symbols["virDomainPMSuspendForDuration"].returns is None  # no <return>: no signature claimed
 
 
 def write(tmp_path: Path, body: str) -> Path:

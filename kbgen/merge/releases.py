@@ -18,6 +18,7 @@ from kbgen.merge.bindings import binding_tables
 from kbgen.merge.backends import complete_support, table_rows
 from kbgen.merge.flagbits import driver_flag_rows
 from kbgen.merge.messages import message_tables
+from kbgen.merge.signatures import signature_tables
 from kbgen.merge.trees import tree_tables
 from kbgen.merge.typedparams import driver_param_rows, enum_check_rows, param_check_rows
 from kbgen.merge.virsh import virsh_tables
@@ -69,6 +70,7 @@ class _Merger:
         tables.update(message_tables(self.trees))
         tables.update(xml_tables(self.releases, self.disagree))
         tables.update(binding_tables(self.releases))
+        tables.update(signature_tables({name: (rel, sym, _origin(f)) for name, seen in history.items() for rel, sym, f in seen[-1:]}))
         return tables
 
     # --- source trees ----------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Both generations are read: releases 9.0.0 and later put a `version` attribute
 on every symbol, 7.0.0 and older have none. The parser keeps facts only
-(names, kinds, headers, values, versions); documentation prose is dropped
-except for the identifiers that a function's `flags` argument names.
+(names, kinds, headers, values, versions, a function's signature), and each
+symbol's description (`info`, libvirt's prose) only for the knowledge base's
+descriptions table, which the committed snapshot never carries.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ class Symbol:
     flags_refs: tuple[str, ...] = ()
     int_args: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a function's int arguments but flags: (name, identifiers its info names)
     info_refs: tuple[str, ...] = ()  # identifiers an enum typedef's info names (the register function of an event-ID enum)
+    returns: str | None = None  # a function's or function type's return type
+    args: tuple[tuple[str, str], ...] = ()  # its arguments: (name, C type)
+    info: str = ""  # the description: libvirt's prose, never in the snapshot
 
 
 @dataclass
@@ -184,7 +188,17 @@ def _symbol(path: Path, el, module: str) -> Symbol:
         flags_refs=_identifiers(flags_arg.get("info", "")) if flags_arg is not None else (),
         int_args=_int_args(el) if kind == "function" else (),
         info_refs=_identifiers(el.findtext("info") or "") if kind == "typedef" and el.get("type") == "enum" else (),
+        **_signature(el, kind),
+        info=(el.findtext("info") or "").strip(),
     )
+
+
+def _signature(el, kind: str) -> dict:
+    """A function's (or function type's) return type and (name, type) arguments, as the XML declares them."""
+    returned = el.find("return") if kind in ("function", "functype") else None
+    if returned is None:
+        return {}
+    return {"returns": returned.get("type") or "", "args": tuple((a.get("name") or "", a.get("type") or "") for a in el.iterfind("arg"))}
 
 
 _INT_TYPES = frozenset({"int", "unsigned int"})

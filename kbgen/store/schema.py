@@ -6,7 +6,11 @@ two in step). The writer (writer.py) creates it; the reader (reader.py) checks i
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+
+# Tables of libvirt's prose: in the knowledge base a build writes, never in the committed snapshot
+# (data/snapshot), so a knowledge base made from the snapshot has them empty.
+PROSE_TABLES = frozenset({"descriptions"})
 
 # table -> (columns with SQLite types, primary key, indexes)
 SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]] = {
@@ -27,6 +31,8 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
         ("name",),
         [("kind",), ("since_key",), ("enum_type",), ("module",)],
     ),
+    "signatures": ({"name": str, "returns": str, "args": str, "release": str, "origin": str}, ("name",), []),
+    "descriptions": ({"name": str, "text": str, "release": str, "origin": str}, ("name",), []),
     "flag_links": ({"function": str, "enum_type": str}, ("function", "enum_type"), [("enum_type",)]),
     "argument_links": (
         {"function": str, "argument": str, "enum_type": str, "role": str}, ("function", "argument"), [("enum_type",)],

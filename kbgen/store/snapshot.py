@@ -14,7 +14,7 @@ import os
 
 from kbgen.errors import KbgenError
 from kbgen.store.reader import SUFFIX, snapshot_directory
-from kbgen.store.schema import SCHEMA
+from kbgen.store.schema import PROSE_TABLES, SCHEMA
 
 
 def snapshot_dir() -> "Path":  # noqa: F821 - pathlib stays off kb's start-up path
@@ -23,19 +23,21 @@ def snapshot_dir() -> "Path":  # noqa: F821 - pathlib stays off kb's start-up pa
     return Path(snapshot_directory())
 
 
+def _exported() -> list[str]:
+    return [name for name in SCHEMA if name not in PROSE_TABLES]
 
 
 def write_snapshot(tables: dict[str, list[dict]], directory) -> None:
-    """One file per table: the column names, then one JSON array per row and line; files of other tables removed."""
+    """One file per table but the prose ones (PROSE_TABLES): the column names, then one JSON array per row and line; files of other tables removed."""
     import gzip
     import json
 
     os.makedirs(directory, exist_ok=True)
     for stale in os.listdir(directory):  # the uncompressed files of older kbgens, tables no longer in the schema
-        if stale.endswith(".jsonl") or stale.endswith(SUFFIX) and stale.removesuffix(SUFFIX) not in SCHEMA:
+        if stale.endswith(".jsonl") or stale.endswith(SUFFIX) and stale.removesuffix(SUFFIX) not in _exported():
             os.unlink(os.path.join(directory, stale))
-    for name, (columns, _, _) in SCHEMA.items():
-        names = list(columns)
+    for name in _exported():
+        names = list(SCHEMA[name][0])
         lines = [json.dumps(names)] + [json.dumps([row.get(c) for c in names], ensure_ascii=False) for row in tables.get(name, [])]
         data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), compresslevel=9, mtime=0)
         with open(os.path.join(directory, f"{name}{SUFFIX}"), "wb") as f:
@@ -46,8 +48,8 @@ def read_snapshot(directory) -> dict[str, list[dict]]:
     import json
     import zlib
 
-    tables = {}
-    for name in SCHEMA:
+    tables = {name: [] for name in PROSE_TABLES}
+    for name in _exported():
         path = os.path.join(directory, f"{name}{SUFFIX}")
         try:
             with open(path, "rb") as f:
