@@ -40,6 +40,7 @@ from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
 from kbgen.render.site_arguments import argument_facts
 from kbgen.render.site_explain import message_facts
+from kbgen.render.site_signatures import declaration, signature_facts
 from kbgen.store.reader import open_database
 from kbgen.versions import version_key
 
@@ -160,6 +161,8 @@ class Catalog:
     arguments: dict[str, dict]
     dated: KnownReleases
     messages: dict
+    signatures: dict[str, dict]
+    descriptions: dict[str, dict]
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Catalog:
@@ -188,6 +191,7 @@ class Catalog:
             arguments=argument_facts(conn),
             dated=KnownReleases.load(conn),
             messages=message_facts(conn),
+            **signature_facts(conn),
         )
 
     def support_table(self, api: str) -> dict | None:
@@ -455,6 +459,8 @@ def _symbol_context(catalog: Catalog, sym: dict) -> dict:
     enum_type = sym["enum_type"] if sym["kind"] == "enum" else name
     return {
         "sym": sym,
+        "declaration": declaration(name, sym["kind"], catalog.signatures[name]) if name in catalog.signatures else None,
+        "description": catalog.descriptions.get(name),
         "header": f"libvirt/{sym['file']}.h" if sym["file"] else None,
         "reference": _reference_url(sym),
         "support": catalog.support_table(name),
