@@ -564,28 +564,59 @@
     return { ok: true, why: "works: the " + name + " has it since " + row.since };
   }
 
-  function flagVerdict(setting, cell, flagSince) {
+  /* Does the driver accept the flag (or the typed parameter: NOUN) on the daemon? CELL: the driver's data-status etc. */
+  function flagVerdict(setting, cell, flagSince, noun) {
+    noun = noun || "flag";
     var tree = cell.getAttribute("data-tree");
     var status = cell.getAttribute("data-status");
-    if (flagSince && setting.key < versionKey(flagSince)) return { ok: false, why: "flag too new: added in " + flagSince };
+    if (flagSince && setting.key < versionKey(flagSince)) return { ok: false, why: noun + " too new: added in " + flagSince };
     if (status === "ok") {
       var from = cell.getAttribute("data-from");
+      var lower = cell.getAttribute("data-lower"), after = cell.getAttribute("data-after");
       if (setting.key >= versionKey(from)) {
         if (tree && setting.key > versionKey(tree)) return { ok: null, why: "unknown past the newest analysed tree (" + tree + "); accepted there" };
-        return { ok: true, why: "accepted (from " + from + ")" };
+        if (cell.hasAttribute("data-exact")) return { ok: true, why: "accepted (from " + from + ")" };
+        return { ok: true, why: "accepted: the " + setting.driver + " driver started to accept it " +
+          (lower ? "between " + lower + " and " + from : after ? "after " + after + ", by " + from : "by " + from) };
       }
-      if (cell.hasAttribute("data-exact")) return { ok: false, why: "flag not accepted: the driver accepts it from " + from };
-      var lower = cell.getAttribute("data-lower"), after = cell.getAttribute("data-after");
-      if (after && setting.key <= versionKey(after)) return { ok: false, why: "flag not accepted: the driver accepts it from a release after " + after };
-      if (lower && setting.key < versionKey(lower)) return { ok: false, why: "flag not accepted: the driver accepts it from " + lower + " at the earliest" };
+      if (cell.hasAttribute("data-exact")) return { ok: false, why: noun + " not accepted: the driver accepts it from " + from };
+      if (after && setting.key <= versionKey(after)) return { ok: false, why: noun + " not accepted: the driver accepts it from a release after " + after };
+      if (lower && setting.key < versionKey(lower)) return { ok: false, why: noun + " not accepted: the driver accepts it from " + lower + " at the earliest" };
       return { ok: null, why: "unknown: accepted by " + from + (lower ? ", not before " + lower : after ? ", not up to " + after : "") };
     }
     if (status === "no") {
       if (tree && setting.key > versionKey(tree)) return { ok: null, why: "unknown past the newest analysed tree (" + tree + "); not accepted there" };
-      return { ok: false, why: "flag not accepted by the driver (as of " + tree + ")" };
+      return { ok: false, why: noun + " not accepted: no analysed " + (noun === "flag" ? "mask" : "parameter list") + " of the " + setting.driver +
+        " driver includes it (analysed up to " + tree + ")" };
     }
     if (status === "past") return { ok: null, why: "unknown past the newest analysed tree (" + tree + ")" };
-    return { ok: null, why: "unknown: the driver's mask was not read" };
+    return { ok: null, why: "unknown: the driver's " + (noun === "flag" ? "mask" : "parameter list") + " was not read" };
+  }
+
+  /* Per function taking a page's flag or typed parameter (its .daemon-facts, kbgen/render/site_daemon.py), as kb check
+     reads it: the function on the daemon's driver first, then the driver's acceptance. [{api, verdict}] */
+  function factsVerdicts(setting, block, newest) {
+    var noun = block.getAttribute("data-what"), zero = block.hasAttribute("data-zero");
+    return Array.prototype.map.call(block.children, function (fn) {
+      var mine = fn.querySelector('[data-driver="' + CSS.escape(setting.driver) + '"]');
+      var v = driverVerdict(setting, rowFacts(fn), rowFacts(mine), newest);
+      if (v.ok === true) {
+        v = zero ? { ok: true, why: "value 0: no bit for a mask to reject" }
+          : mine && mine.hasAttribute("data-status") ? flagVerdict(setting, mine, fn.getAttribute("data-flag-since"), noun)
+          : { ok: null, why: "unknown: no " + (noun === "flag" ? "flag" : "parameter") + " check of the " + setting.driver + " driver is recorded" };
+      }
+      return { api: fn.getAttribute("data-api"), verdict: v };
+    });
+  }
+
+  /* One verdict for them all, as kb check gives it: fails if one fails, else unknown if one cannot tell. */
+  function overall(verdicts) {
+    if (verdicts.length === 1) return { ok: verdicts[0].verdict.ok, why: verdicts[0].api + ": " + verdicts[0].verdict.why };
+    var counts = [["work", true], ["fail", false], ["cannot tell", null]].map(function (pair) {
+      return [pair[0], verdicts.filter(function (v) { return v.verdict.ok === pair[1]; }).length];
+    });
+    var ok = counts[1][1] ? false : counts[2][1] ? null : true;
+    return { ok: ok, why: verdicts.length + " functions take it: " + counts.filter(function (c) { return c[1]; }).map(function (c) { return c[1] + " " + c[0]; }).join(", ") };
   }
 
   function verdictElement(tag, verdict) {
@@ -604,10 +635,78 @@
     return "libvirt " + (setting.server || "?") + (setting.driver ? ", " + setting.driver + " driver" : "");
   }
 
+  function verdictNote(anchor, setting, verdict) {
+    var p = verdictElement("p", verdict);
+    p.prepend(span("daemon-label", "On your daemon (" + daemonLabel(setting) + "): "));
+    anchor.after(p);
+    return p;
+  }
+
+  /* An enum constant or typed-parameter macro: per function taking it; any other non-function: compile-time. */
+  function annotateTaken(setting, newest) {
+    var heading = document.querySelector("h1.symbol[data-since]");
+    var kind = heading && heading.querySelector(".kind");
+    if (!kind || kind.textContent === "function") return;
+    var block = document.querySelector(".daemon-facts");
+    if (!block) {
+      var since = heading.getAttribute("data-since");
+      verdictNote(heading, setting, { ok: null, why: "compile-time: needs libvirt's headers of " + since + " or later" +
+        (heading.hasAttribute("data-bound") ? " (it may be older)" : "") + "; the daemon plays no part" }).classList.add("compile-time");
+      return;
+    }
+    if (!setting.driver) return;
+    var verdicts = factsVerdicts(setting, block, newest);
+    var note = verdictNote(heading, setting, overall(verdicts));
+    if (verdicts.length < 2) return;
+    var list = document.createElement("ul");
+    list.className = "daemon-verdicts";
+    verdicts.forEach(function (v) {
+      var item = document.createElement("li");
+      item.append(span("daemon-api", v.api + ": "), verdictElement("span", v.verdict));
+      list.append(item);
+    });
+    note.after(list);
+  }
+
+  /* A driver page: with the server set, whether this driver of that release has each API. */
+  function annotateDriver(setting, newest) {
+    var table = document.querySelector("table.driver-apis[data-driver]");
+    if (!table) return;
+    var mine = { server: setting.server, key: setting.key, driver: table.getAttribute("data-driver") };
+    var head = document.createElement("th");
+    head.scope = "col";
+    head.textContent = "On libvirt " + setting.server;
+    table.querySelector("thead tr").append(head);
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      var td = document.createElement("td");
+      td.append(verdictElement("span", driverVerdict(mine, null, rowFacts(tr), newest)));
+      tr.append(td);
+    });
+  }
+
+  /* A release page: whether the daemon has what the release added (and, of its driver, what it gained or dropped). */
+  function annotateRelease(setting) {
+    var heading = document.querySelector("h1[data-release]");
+    if (!heading) return;
+    var release = heading.getAttribute("data-release"), has = setting.key >= versionKey(release);
+    verdictNote(heading, setting, has ? { ok: true, why: "your daemon has this release's additions (" + setting.server + " is " + release + " or later)" }
+      : { ok: false, why: "API too new: your daemon lacks this release's additions (added in " + release + ", after " + setting.server + ")" });
+    [["gained", has ? "the " + setting.driver + " driver has these" : "the " + setting.driver + " driver lacks these: added there in " + release],
+     ["lost", has ? "the " + setting.driver + " driver lacks these: removed in " + release : "the " + setting.driver + " driver still has these"]
+    ].forEach(function (pair) {
+      var dt = setting.driver && document.querySelector('#' + pair[0] + ' dt[data-driver="' + CSS.escape(setting.driver) + '"]');
+      if (dt) dt.append(" ", verdictElement("span", { ok: has === (pair[0] === "gained"), why: pair[1] }));
+    });
+  }
+
   function annotate(setting) {
     var body = document.body;
     var newest = { text: body.getAttribute("data-newest-release"), key: versionKey(body.getAttribute("data-newest-release")) };
-    if (setting.key === null || !setting.driver) return;
+    if (setting.key === null) return;
+    annotateTaken(setting, newest);
+    annotateDriver(setting, newest);
+    annotateRelease(setting);
+    if (!setting.driver) return;
     var heading = document.querySelector("h1.symbol[data-since]");
     var supportTable = document.querySelector("table.support");
     if (heading && supportTable) {
@@ -661,48 +760,117 @@
     }
   }
 
-  /* The setting's form, in the header of every page. */
+  /* The form's lists (kbgen/render/site_daemon.py): known releases with their dates, drivers, the newest analysed release. */
+  var daemonData = { loaded: false, value: null, waiting: [] };
+  function withDaemonData(done) {
+    if (daemonData.loaded) return done(daemonData.value);
+    daemonData.waiting.push(done);
+    if (daemonData.waiting.length > 1) return;
+    loadData("daemon-data", "KB_DAEMON", function (data) {
+      daemonData.loaded = true;
+      daemonData.value = data;
+      daemonData.waiting.splice(0).forEach(function (f) { f(data); });
+    });
+  }
+
+  var RELEASE = /^\d{1,4}\.\d{1,3}\.\d{1,3}$/;  /* libvirt's MAJOR.MINOR.MICRO, as kb check reads it */
+
+  /* What the form says of a server (DATA: the lists, null before they load): {error, text}. */
+  function serverMessage(text, data) {
+    if (!text) return { error: true, text: "Enter the daemon's libvirt release, e.g. 9.0.0." };
+    if (!RELEASE.test(text)) return { error: true, text: "\u201c" + text + "\u201d is not a libvirt release: MAJOR.MINOR.MICRO, e.g. 9.0.0." };
+    if (!data) return { error: false, text: "" };
+    if (versionKey(text) > versionKey(data.newest)) {
+      return { error: false, text: "Newer than the newest analysed release: verdicts say unknown past " + data.newest + "." };
+    }
+    var known = data.releases.filter(function (r) { return r[0] === text; })[0];
+    return known ? { error: false, text: "A known release" + (known[1] ? " (" + known[1] + ")" : "") + "." }
+      : { error: false, text: "Not a known libvirt release: verdicts compare it with the known ones." };
+  }
+
+  function driverMessage(text, data) {
+    if (!text || !data || data.drivers.indexOf(text) >= 0) return { error: false, text: "" };
+    return { error: true, text: "\u201c" + text + "\u201d is not a known driver: one of " + data.drivers.join(", ") + "." };
+  }
+
+  function daemonField(name, label, value, placeholder) {
+    var wrap = document.createElement("label");
+    wrap.append(label + " ");
+    var input = document.createElement("input");
+    input.name = name;
+    input.id = "daemon-" + name;
+    input.value = value;
+    input.placeholder = placeholder;
+    input.size = 8;
+    input.autocomplete = "off";
+    input.setAttribute("aria-describedby", "daemon-" + name + "-message");
+    wrap.append(input);
+    var message = span("daemon-message", "");
+    message.id = "daemon-" + name + "-message";
+    message.setAttribute("aria-live", "polite");
+    return [wrap, message];
+  }
+
+  /* Each field's message next to it; the first field in error, or null. */
+  function showMessages(form, data) {
+    var bad = null;
+    [["server", serverMessage], ["driver", driverMessage]].forEach(function (pair) {
+      var input = form.elements[pair[0]], said = pair[1](input.value.trim(), data);
+      var message = document.getElementById(input.getAttribute("aria-describedby"));
+      message.textContent = said.text;
+      message.classList.toggle("error", said.error);
+      if (said.error) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      if (said.error && !bad) bad = input;
+    });
+    return bad;
+  }
+
+  function driverList(form, data) {
+    if (!data || document.getElementById("daemon-drivers")) return;
+    var list = document.createElement("datalist");
+    list.id = "daemon-drivers";
+    data.drivers.forEach(function (d) { var o = document.createElement("option"); o.value = d; list.append(o); });
+    form.append(list);
+    form.elements.driver.setAttribute("list", "daemon-drivers");
+  }
+
+  /* The setting's form, in the header of every page: checked on submit, its errors said next to each field. */
   function daemonForm(setting) {
     var header = document.querySelector("header.top");
     if (!header) return;
     var form = document.createElement("form");
     form.className = "daemon";
     form.setAttribute("aria-label", "My daemon");
-    function field(name, label, value, placeholder) {
-      var wrap = document.createElement("label");
-      wrap.append(label + " ");
-      var input = document.createElement("input");
-      input.name = name;
-      input.value = value;
-      input.placeholder = placeholder;
-      input.size = 8;
-      input.autocomplete = "off";
-      wrap.append(input);
-      return wrap;
-    }
+    form.noValidate = true;
     var apply = document.createElement("button");
     apply.type = "submit";
     apply.textContent = setting ? "Change" : "Show";
-    form.append(span("daemon-title", "My daemon:"), field("server", "libvirt", setting ? setting.server : "", "9.0.0"),
-                field("driver", "driver", setting ? setting.driver : "", "qemu"), apply);
-    if (setting) {
-      var clear = document.createElement("button");
-      clear.type = "button";
-      clear.textContent = "Clear";
-      clear.addEventListener("click", function () { go({ server: "", driver: "" }); });
-      form.append(clear);
-    }
+    form.append(span("daemon-title", "My daemon:"));
+    form.append.apply(form, daemonField("server", "libvirt", setting ? setting.server : "", "9.0.0"));
+    form.append.apply(form, daemonField("driver", "driver", setting ? setting.driver : "", "qemu"));
+    form.append(apply);
+    if (setting) form.append(button("Clear", function () { go({ server: "", driver: "" }); }));
     function go(next) {
       var params = new URLSearchParams(location.search);
       DAEMON_KEYS.forEach(function (k) { if (next[k]) params.set(k, next[k]); else params.delete(k); });
       var query = params.toString();
       location.href = location.pathname + (query ? "?" + query : "") + location.hash;
     }
+    form.addEventListener("focusin", function () { withDaemonData(function (data) { driverList(form, data); }); });
+    form.addEventListener("change", function () { withDaemonData(function (data) { showMessages(form, data); }); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      go({ server: form.elements.server.value.trim(), driver: form.elements.driver.value.trim() });
+      var next = { server: form.elements.server.value.trim(), driver: form.elements.driver.value.trim() };
+      if (!next.server && !next.driver) return go(next);
+      withDaemonData(function (data) {
+        var bad = showMessages(form, data);
+        if (bad) bad.focus();
+        else go(next);
+      });
     });
     header.append(form);
+    if (setting) withDaemonData(function (data) { driverList(form, data); showMessages(form, data); });
   }
 
   function startDaemon() {
