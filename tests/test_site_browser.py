@@ -525,6 +525,7 @@ AXE_PAGES = [
     "matrix/hypervisor.html?server=9.0.0&driver=qemu",
     "driver/qemu.html",
     "release/9.0.0.html",
+    "compare.html?from=7.0.0&to=11.3.0",
     "explain.html?q=error%3A%20unknown%20procedure%3A%20261",
 ]
 
@@ -576,3 +577,46 @@ def test_phone_flags_by_driver_keeps_its_flag_column_when_scrolled(browser, base
     flag = tab.locator("table.flags-by-driver tbody th").first
     assert abs(flag.bounding_box()["x"] - left) <= 2 and flag.is_visible()
     context.close()
+
+
+# --- compare two releases (issue 14) ----------------------------------------------------
+
+
+def compared(page, url: str) -> dict[str, list[str]]:
+    """Section id -> the symbol names listed there, once compare.html has rendered."""
+    page.goto(url)
+    page.locator("#compare-result .compare-summary").wait_for()
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#compare-result section')]
+        .map(s => [s.id, [...s.querySelectorAll('tr[data-symbol]')].map(r => r.dataset.symbol)]))""")
+
+
+def test_compare_lists_what_the_newer_release_added_with_dates(page, base_url):
+    found = compared(page, base_url + "compare.html?from=7.0.0&to=11.3.0")
+    assert found["compare-function"] == [HOSTILE_NAME, "virDomainFDAssociate"] and found["compare-enum"] == ["VIR_DOMAIN_UNDEFINE_KEEP_TPM"]
+    listed = {name for names in found.values() for name in names}
+    assert not listed & {"virDomainUndefineFlags", "VIR_DOMAIN_UNDEFINE_FUTURE", "virConnectOldFeature"}  # older, newer, bound <= 7.0.0
+    row = page.locator('tr[data-symbol="VIR_DOMAIN_UNDEFINE_KEEP_TPM"]')
+    assert row.locator("td").last.text_content() == "8.9.0 (2022-11-01)"
+    row.locator("a").click()
+    page.wait_for_url("**/symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html")
+
+
+def test_compare_keeps_a_release_and_lists_straddling_bounds_apart(page, base_url):
+    found = compared(page, base_url + "compare.html?from=9.0.0&to=11.3.0")
+    assert "virDomainFDAssociate" not in str(found)  # added in 9.0.0 itself: the older release has it
+    assert found["compare-bound"] == ["VIR_FIXTURE_FIRST_SEEN"] and "compare-macro" not in found
+    assert "may be missing" in page.locator("#compare-bound h2").text_content().lower()
+
+
+def test_compare_defaults_to_9_and_11_and_keeps_the_choice_in_the_address(page, base_url):
+    compared(page, base_url + "compare.html")
+    assert (page.input_value("#compare-from"), page.input_value("#compare-to")) == ("9.0.0", "11.3.0")
+    page.select_option("#compare-from", "7.0.0")
+    page.wait_for_url("**/compare.html?from=7.0.0&to=11.3.0")
+    assert page.locator('tr[data-symbol="VIR_DOMAIN_UNDEFINE_KEEP_TPM"]').count() == 1
+
+
+def test_compare_works_from_file_urls(page, site_dir):
+    found = compared(page, (site_dir / "compare.html").as_uri() + "?from=7.0.0&to=11.3.0")
+    assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM" in found["compare-enum"]
+    assert page.locator('tr[data-symbol="VIR_DOMAIN_UNDEFINE_KEEP_TPM"] a').get_attribute("href").startswith("file://")

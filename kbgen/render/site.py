@@ -40,6 +40,7 @@ from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
 from kbgen.render.site_arguments import argument_facts
 from kbgen.render.site_daemon import daemon_data, daemon_facts
+from kbgen.render.site_compare import compare_data
 from kbgen.render.site_explain import message_facts
 from kbgen.render.site_signatures import declaration, signature_facts
 from kbgen.store.reader import open_database
@@ -581,6 +582,15 @@ def _release_pages(site: SiteWriter, windows: list[dict]) -> None:
         site.page(site.catalog.page(window["release"]["version"], "release"), "release.html",
                   sections=_kind_sections(window["exact"]), **window)
     site.page("releases.html", "releases.html", windows=windows)
+    _compare_page(site)
+
+
+def _compare_page(site: SiteWriter) -> None:
+    """compare.html and its data, compare-data.js (kbgen/render/site_compare.py)."""
+    catalog = site.catalog
+    data = compare_data(catalog.symbols, catalog.page_stems["symbol"], catalog.release_list, [r["version"] for r in catalog.releases])
+    site.write("compare-data.js", f"window.KB_COMPARE={_script_safe_json(data)};\n")
+    site.page("compare.html", "compare.html", releases=catalog.release_list)
 
 
 # --- search index and assets -------------------------------------------------------
