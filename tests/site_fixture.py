@@ -434,6 +434,12 @@ def site_tables() -> dict[str, list[dict]]:
             binding("libvirt.open", "virConnectOpen", "7.0.0"),
             binding("libvirt.VIR_DOMAIN_UNDEFINE_KEEP_TPM", "VIR_DOMAIN_UNDEFINE_KEEP_TPM", "9.0.0"),
             binding("libvirt_qemu.qemuAttach", "virDomainQemuAttach", "7.0.0"),
+            # what explain's binding messages need (tests/explain_vectors.json)
+            binding("virDomain.pmSuspendForDuration", "virDomainPMSuspendForDuration", "7.0.0"),
+            binding("virConnect.domainEventRegisterAny", "virConnectDomainEventRegisterAny", "7.0.0"),
+            binding("virConnect.oldFeature", "virConnectOldFeature", "9.0.0"),
+            binding("virConnect.futureFeature", "virConnectFutureFeature", "11.3.0"),
+            binding("libvirt.VIR_DOMAIN_EVENT_ID_REBOOT", "VIR_DOMAIN_EVENT_ID_REBOOT", "7.0.0"),
         ],
         "binding_releases": [{"release": "7.0.0", "methods": 2, "functions": 2, "constants": 0},
                              {"release": "9.0.0", "methods": 3, "functions": 2, "constants": 1},

@@ -57,6 +57,15 @@ def _flags(f: dict) -> dict:
             "undecoded": hex(f["undecoded"]) if f.get("undecoded") else None}
 
 
+def _binding(f: dict) -> dict:
+    return {k: f[k] for k in ("typed", "assumed_module", "binding", "c_symbol", "matched_by", "first_release", "needed", "elsewhere", "close")} | {
+        "since": bound_text(f["since"]) if f["since"] else None}
+
+
+def _compiler_name(f: dict) -> dict:
+    return {k: f[k] for k in ("name", "symbol_kind", "needed", "close")} | {"since": bound_text(f["since"]) if f["since"] else None}
+
+
 FACTS = {
     "unknown-procedure": _procedure,
     "unsupported-flags": _flags,
@@ -73,6 +82,11 @@ FACTS = {
                           "function": f["function"], "problem": f["problem"], "apis": f["apis"], "first_tree": f["first_tree"],
                           "last_tree": f["last_tree"], "site_count": f["site_count"]},
     "symbol": lambda f: {"name": f["name"], "symbol_kind": f["symbol_kind"], "since": bound_text(f["since"])},
+    "binding-attribute": _binding,
+    "binding-module-attribute": _binding,
+    "binding-import": _binding,
+    "c-undeclared": _compiler_name,
+    "c-implicit-declaration": _compiler_name,
 }
 
 

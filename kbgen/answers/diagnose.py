@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from kbgen.answers import (
     argmessages,
+    bindingmessages,
     flagbits,
     flagmessages,
     linker,
@@ -235,6 +236,11 @@ EXPLAINERS = {
     "daemon-version": transcript.version_line,
     "hypervisor-version": transcript.hypervisor_line,
     "connection-uri": transcript.connection_uri,
+    "binding-attribute": bindingmessages.object_attribute,
+    "binding-module-attribute": bindingmessages.module_attribute,
+    "binding-import": bindingmessages.imported,
+    "c-undeclared": bindingmessages.compiler_name,
+    "c-implicit-declaration": bindingmessages.compiler_name,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from kbgen.answers import argmessages, flagbits, messages, query
+from kbgen.answers import argmessages, bindings, flagbits, messages, query
 from kbgen.answers.diagnose import pattern_table
 from kbgen.render.bounds import bound_text, since_text
 
@@ -15,7 +15,9 @@ def message_facts(conn: sqlite3.Connection) -> dict:
     {registered: [functions], ids: {number: [constant, since as shown, the release that surely has it]}}; params: a typed
     parameter's string -> [[macro, since as shown, [[driver, function, since text]]]]; masks: API -> {driver: newest tree of
     its mask, when known}; driver_groups, api_groups: the kinds of driver (hypervisor, storage ...) of each; newest_release;
-    catalogue: the message catalogue (kbgen/answers/messages.py), see _catalogue()."""
+    catalogue: the message catalogue (kbgen/answers/messages.py), see _catalogue(); bindings: python3-libvirt name ->
+    [C symbol or null, first ingested release], oldest_binding: the oldest ingested python3-libvirt release, release_dates:
+    release -> date (for kbgen/answers/bindingmessages.py)."""
     newest = conn.execute("SELECT version FROM releases ORDER BY version_key DESC LIMIT 1").fetchone()
     return {
         "programs": _programs(conn), "events": _events(conn), "params": _params(conn), "masks": _masks(conn),
@@ -23,6 +25,9 @@ def message_facts(conn: sqlite3.Connection) -> dict:
         "api_groups": _grouped(conn, "SELECT DISTINCT api, driver_group FROM driver_support ORDER BY 1, 2"),
         "newest_release": newest[0] if newest else None,
         "catalogue": _catalogue(conn),
+        "bindings": {r[0]: [r[1], r[2]] for r in conn.execute("SELECT name, c_symbol, first_release FROM bindings ORDER BY name")},
+        "oldest_binding": bindings.oldest_binding_release(conn),
+        "release_dates": dict(conn.execute("SELECT version, date FROM release_dates ORDER BY version_key").fetchall()),
     }
 
 

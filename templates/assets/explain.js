@@ -20,6 +20,11 @@
     "unsupported-parameter": "Typed parameter refused",
     "private-symbol-version": "Mixed libvirt packages",
     "unknown-version-node": "No such version node",
+    "binding-attribute": "Python binding lacks a method",
+    "binding-module-attribute": "Python module lacks a name",
+    "binding-import": "Python import failed",
+    "c-undeclared": "Not declared by the libvirt headers",
+    "c-implicit-declaration": "Function not declared by the libvirt headers",
     "message": "libvirt message",
     "symbol": "libvirt symbol"
   };
@@ -84,7 +89,7 @@
       });
     });
     var symbols = new Map();
-    index.symbols.forEach(function (row) { symbols.set(row[0], { kind: index.kinds[row[1]], since: row[3] }); });
+    index.symbols.forEach(function (row) { symbols.set(row[0], { kind: index.kinds[row[1]], since: row[3], exact: row[4] }); });
     var drivers = new Set();
     Object.keys(data.support).forEach(function (api) { data.support[api].forEach(function (d) { drivers.add(d[0]); }); });
     return {
@@ -572,6 +577,161 @@
     return { version: version, role: DAEMON_LINES.indexOf(source) >= 0 ? "daemon" : "client" };
   }
 
+  // --- a name a program used and its libvirt lacked, as kbgen/answers/bindingmessages.py ---------
+
+  var CLOSE_NAMES = 3;
+  var CLOSE_CUTOFF = 0.8;
+  var PYTHON = "the installed libvirt-python (or the libvirt it was built against)";
+  var NO_MODULE = " (the message names no module: libvirt assumed)";
+  var BINDING_MODULES = ["libvirt", "libvirt_qemu", "libvirt_lxc"];
+
+  /* As bindingmessages._symbol(): a public symbol's kind, its version as shown, the release that surely has it and its date. */
+  function symbolOf(kb, name) {
+    var symbol = kb.symbols.get(name);
+    if (!symbol) return null;
+    var versions = symbol.since.match(/[0-9]+\.[0-9]+\.[0-9]+/g);
+    var newest = symbol.exact ? symbol.since : versions[versions.length - 1];
+    var date = symbol.exact ? own(kb.data.release_dates, symbol.since) : null;
+    return { kind: symbol.kind, since: symbol.since, newest: newest, dated: symbol.since + (date ? ", " + date : "") };
+  }
+
+  /* The number of characters difflib.SequenceMatcher(None, a, b) matches (no junk: B is shorter than 200). */
+  function matchedCount(a, b, b2j) {
+    var total = 0;
+    var queue = [[0, a.length, 0, b.length]];
+    while (queue.length) {
+      var q = queue.pop();
+      var best = [q[0], q[2], 0];
+      var lengths = new Map();
+      for (var i = q[0]; i < q[1]; i++) {
+        var next = new Map();
+        var js = b2j.get(a[i]) || [];
+        for (var n = 0; n < js.length && js[n] < q[3]; n++) {
+          if (js[n] < q[2]) continue;
+          var k = (lengths.get(js[n] - 1) || 0) + 1;
+          next.set(js[n], k);
+          if (k > best[2]) best = [i - k + 1, js[n] - k + 1, k];
+        }
+        lengths = next;
+      }
+      if (!best[2]) continue;
+      total += best[2];
+      if (q[0] < best[0] && q[2] < best[1]) queue.push([q[0], best[0], q[2], best[1]]);
+      if (best[0] + best[2] < q[1] && best[1] + best[2] < q[3]) queue.push([best[0] + best[2], q[1], best[1] + best[2], q[3]]);
+    }
+    return total;
+  }
+
+  /* As bindingmessages.close_names() (difflib.get_close_matches): the NAMES most like NAME, best first. */
+  function closeNames(name, names) {
+    var b2j = new Map();
+    Array.from(name).forEach(function (c, j) {
+      if (!b2j.has(c)) b2j.set(c, []);
+      b2j.get(c).push(j);
+    });
+    var scored = [];
+    names.forEach(function (x) {
+      var size = x.length + name.length;
+      if (2 * Math.min(x.length, name.length) / size < CLOSE_CUTOFF) return;
+      var ratio = 2 * matchedCount(x, name, b2j) / size;
+      if (ratio >= CLOSE_CUTOFF) scored.push([ratio, x]);
+    });
+    scored.sort(function (p, q) { return q[0] - p[0] || (p[1] < q[1] ? 1 : p[1] > q[1] ? -1 : 0); });
+    return scored.slice(0, CLOSE_NAMES).map(function (p) { return p[1]; });
+  }
+
+  function unknownWords(what, close) {
+    return {
+      meaning: [what + " is no libvirt name in any ingested release (a typo?)"],
+      advice: close.length ? ["close names: "].concat(listed(close)) : ["check the spelling: no libvirt name is close to it"]
+    };
+  }
+
+  function compilerName(kb, name) {
+    var fields = { name: name, symbol_kind: null, since: null, needed: null, close: [] };
+    var symbol = symbolOf(kb, name);
+    if (!symbol) {
+      fields.close = closeNames(name, Array.from(kb.symbols.keys()));
+      return Object.assign(unknownWords(name, fields.close), { fields: fields });
+    }
+    var needed = symbol.newest;
+    return {
+      meaning: [{ symbol: name }, " (" + symbol.kind + ") was added in libvirt " + symbol.dated + ": the installed libvirt headers (libvirt-dev) are older than " + needed],
+      advice: ["install libvirt's headers (libvirt-dev) " + needed + " or later, or guard its use with ",
+        { code: "#if LIBVIR_CHECK_VERSION(" + needed.split(".").join(", ") + ")" }],
+      fields: Object.assign(fields, { symbol_kind: symbol.kind, since: symbol.since, needed: needed })
+    };
+  }
+
+  function moduleAttribute(kb, module, member) {
+    return attributeOf(kb, (module || "libvirt") + "." + member, null, member, module || null);
+  }
+
+  /* As bindingmessages.python_rule(). */
+  function pythonRule(cls, member) {
+    if (cls) return /^[A-Za-z]/.test(member) ? cls + member.charAt(0).toUpperCase() + member.slice(1) : null;
+    return member.indexOf("VIR_") === 0 ? member : null;
+  }
+
+  /* As bindings.resolve()'s last resort: the bindings with MEMBER that call a C symbol (of MODULE's, if given). */
+  function bindingsWith(kb, member, module) {
+    return Object.keys(kb.data.bindings).filter(function (name) {
+      var dot = name.lastIndexOf(".");
+      var prefix = name.slice(0, name.indexOf("."));
+      var owner = BINDING_MODULES.indexOf(prefix) >= 0 ? prefix : "libvirt";
+      return name.slice(dot + 1) === member && kb.data.bindings[name][0] !== null && (!module || owner === module);
+    }).sort();
+  }
+
+  /* As bindingmessages._attribute(). */
+  function attributeOf(kb, typed, cls, member, module) {
+    var note = cls || module ? "" : NO_MODULE;
+    var what = typed + note;
+    var fields = { typed: typed, assumed_module: !(cls || module), binding: null, c_symbol: null, matched_by: null, since: null,
+                   first_release: null, needed: null, elsewhere: [], close: [] };
+    var row = own(kb.data.bindings, typed);
+    var rule = pythonRule(cls, member);
+    if (row) Object.assign(fields, { binding: typed, c_symbol: row[0], matched_by: "bindings table", first_release: row[1] });
+    else if (rule && kb.symbols.has(rule)) Object.assign(fields, { c_symbol: rule, matched_by: "naming rule" });
+    else {
+      var elsewhere = bindingsWith(kb, member, cls ? null : module || "libvirt");
+      if (elsewhere.length) {
+        Object.assign(fields, { matched_by: "another class", elsewhere: elsewhere });
+        return {
+          meaning: [what + " is in no ingested python3-libvirt release, but " + elsewhere.join(", ") + " " + (elsewhere.length === 1 ? "is" : "are") +
+            ": the name belongs to another class or module"],
+          advice: ["use it on an object (or module) that has it"], fields: fields
+        };
+      }
+      fields.close = closeNames(typed, Object.keys(kb.data.bindings));
+      return Object.assign(unknownWords(what, fields.close), { fields: fields });
+    }
+    var symbol = fields.c_symbol ? symbolOf(kb, fields.c_symbol) : null;
+    var first = fields.first_release;
+    var later = first && first !== kb.data.oldest_binding ? first : null;
+    var known = [symbol ? symbol.newest : null, later].filter(function (v) { return v; });
+    known.sort(function (a, b) { return versionKey(a) - versionKey(b); });
+    Object.assign(fields, { since: symbol ? symbol.since : null, needed: known.length ? known[known.length - 1] : null });
+    var meaning;
+    if (!fields.c_symbol) meaning = [what + " is python3-libvirt's own code, the binding of no one libvirt symbol"];
+    else {
+      meaning = [what + " is the binding of ", { symbol: fields.c_symbol },
+        (fields.matched_by === "naming rule" ? " (by the naming rule: the ingested python3-libvirt releases lack it)" : "") +
+        (symbol ? ", added in libvirt " + symbol.dated : ", which no ingested libvirt release declares (its release is unknown)")];
+    }
+    if (first) {
+      meaning.push("; python3-libvirt has it " + (first === kb.data.oldest_binding ? "in every ingested release from " + first
+        : "from " + first + " (the ingested releases before lack it)"));
+    }
+    if (!fields.needed) {
+      return { meaning: meaning.concat([": " + PYTHON + " lacks it (the release that added it is unknown)"]), advice: ["install a newer libvirt-python"], fields: fields };
+    }
+    return {
+      meaning: meaning.concat([": " + PYTHON + " is older than " + fields.needed]),
+      advice: ["install libvirt-python " + fields.needed + " or later (its version numbers follow libvirt's)"], fields: fields
+    };
+  }
+
   function notAVersion(version) {
     return {
       meaning: [version + " is no libvirt release: libvirt numbers them MAJOR.MINOR.MICRO with at most 4, 3 and 3 ASCII digits"],
@@ -590,7 +750,12 @@
     "symbol-version": symbolVersion,
     "daemon-version": versionLine,
     "hypervisor-version": function (kb, name, version) { return { hypervisor: name + " " + version }; },
-    "connection-uri": function (kb, scheme) { return { scheme: scheme }; }
+    "connection-uri": function (kb, scheme) { return { scheme: scheme }; },
+    "binding-attribute": function (kb, cls, member) { return attributeOf(kb, cls + "." + member, cls, member, null); },
+    "binding-module-attribute": moduleAttribute,
+    "binding-import": function (kb, member, module) { return moduleAttribute(kb, module, member); },
+    "c-undeclared": compilerName,
+    "c-implicit-declaration": compilerName
   };
 
   /* As transcript._refused(): the APIs with a procedure added after DAEMON, up to CLIENT (if known). */
