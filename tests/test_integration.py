@@ -505,6 +505,15 @@ def test_a_message_names_the_api_it_came_through(real, capsys):
     assert "virtnetworkd.socket" in explained(real[0], capsys, "Failed to connect socket to '/var/run/libvirt/virtnetworkd-sock'")[0]["advice"]
 
 
+def test_a_python_binding_s_missing_method_names_its_c_symbol_and_release(real, capsys):
+    text = "AttributeError: 'virConnect' object has no attribute 'baselineHypervisorCPU'"
+    [found] = explained(real[0], capsys, text)
+    assert (found["kind"], found["c_symbol"], found["matched_by"]) == ("binding-attribute", "virConnectBaselineHypervisorCPU", "bindings table")
+    assert (found["since"]["version"], found["first_release"], found["needed"]) == ("4.4.0", found["oldest_ingested"], "4.4.0")
+    assert "added in libvirt 4.4.0" in found["meaning"] and "in every ingested release from" in found["meaning"]
+    assert found["advice"].startswith("install libvirt-python 4.4.0 or later")
+
+
 def test_a_text_without_a_message_names_its_symbols(real, capsys):
     found = explained(real[0], capsys, "ERROR: failed virDomainFDAssociate")
     assert [(f["kind"], f["name"], f["since"]["version"]) for f in found] == [("symbol", "virDomainFDAssociate", "9.0.0")]

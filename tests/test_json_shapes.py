@@ -61,6 +61,9 @@ SITE_DB_RUNS = [  # the hand-written knowledge base has constants defined as oth
     ["explain", "argument unsupported: parameter 'cpu_shares' not supported"],
     ["since", "virDomainSetSchedulerParameters", "VIR_DOMAIN_SCHEDULER_CPU_SHARES", "VIR_DOMAIN_SCHEDULER_FUTURE"],
     ["since", "virDomainPMSuspendForDuration", "VIR_NODE_SUSPEND_TARGET_DISK", "VIR_DOMAIN_EVENT_ID_REBOOT"],
+    ["explain", "'virDomain' object has no attribute 'fdAssociate'\n'module' object has no attribute 'VIR_DOMAIN_UNDEFINE_TMP'\n"
+                "'virConnect' object has no attribute 'undefineFlags'\nerror: 'VIR_DOMAIN_UNDEFINE_KEEP_TPM' undeclared\n"
+                "implicit declaration of function 'virDomainUndefineFlag'"],
 ]
 
 

@@ -310,7 +310,8 @@ def conflicts(answer: dict, s: Style) -> list[str]:
 def explain(answer: dict, s: Style) -> list[str]:
     if not answer["findings"]:
         return ["no message kb knows was found in the text: it recognises unknown procedure, unsupported flags, unsupported event ID,",
-                "parameter not supported, 'not supported by the connection driver', version `LIBVIRT_x' not found, libvirt version lines",
+                "parameter not supported, 'not supported by the connection driver', version `LIBVIRT_x' not found, libvirt version lines,",
+                "Python's missing libvirt attributes and imports, C compilers' undeclared vir*/VIR_* names",
                 "and the messages of the analysed source trees"] + _read_limits(answer, s)
     lines = []
     for f in answer["findings"]:
