@@ -290,6 +290,9 @@ XML_PATHS = [
     xml_path("domain/cpu/@migratable", "attribute", "7.0.0"),
     xml_path("domain/metadata", "element", "7.0.0"),
     xml_path("domain/metadata/*", "element", "7.0.0"),
+    xml_path("domain/os", "element", "7.0.0"),
+    xml_path("domain/os/type", "element", "7.0.0"),
+    xml_path("domain/os/type=hvm", "value", "7.0.0"),
     xml_path("network/forward/@mode=open", "value", "7.0.0", "5.5.0", method="value-list", line=30),
 ]
 

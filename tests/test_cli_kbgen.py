@@ -138,3 +138,18 @@ def test_packages_index_finds_the_wanted_packages():
     assert (found.package, found.filename, found.sha256) == ("libvirt-dev", "pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb", "bbbb")
     assert upstream_version(found.version) == "12.8.0"
     assert upstream_version("1:7.0.0-3+deb11u3") == "7.0.0"
+
+
+def test_the_summary_cuts_long_disagreement_values(capsys):
+    from pathlib import Path
+
+    from kbgen.build import BuildReport
+    from kbgen.cli.kbgen import SHOWN_VALUES, _print_report
+
+    values = json.dumps({"contradicted_by": [{"api": "0.9.4", "procedure": n} for n in range(100)]})
+    disagreement = {"subject": "remote procedure 316", "kind": "procedure-order", "detail": "remote procedure 316 (x)", "values": values}
+    report = BuildReport(Path("kb.sqlite"), ["7.0.0"], {"symbols": 1, "flag_links": 0, "driver_support": 0, "matrix_apis": 0},
+                         [disagreement], 1.0, None)
+    _print_report(type("Args", (), {"json": False})(), report)
+    line = next(line for line in capsys.readouterr().out.splitlines() if "remote procedure 316 (x)" in line)
+    assert line.endswith(values[:SHOWN_VALUES] + " ...")

@@ -191,6 +191,7 @@ def _cmd_refresh(args) -> int:
 
 
 SHOWN_PER_KIND = 5
+SHOWN_VALUES = 200  # characters of a disagreement's values in the summary; `kb conflicts` prints them whole
 
 
 def _print_report(args, report) -> None:
@@ -219,7 +220,8 @@ def _print_report(args, report) -> None:
     for kind, items in by_kind.items():
         print(f"    {kind}: {len(items)}")
         for d in items[:SHOWN_PER_KIND]:
-            print(f"      {d['detail']}: {d['values']}")
+            values = d["values"] if len(d["values"]) <= SHOWN_VALUES else d["values"][:SHOWN_VALUES] + " ..."
+            print(f"      {d['detail']}: {values}")
         if len(items) > SHOWN_PER_KIND:
             print(f"      ... {len(items) - SHOWN_PER_KIND} more: kb conflicts --kind {kind}")
 

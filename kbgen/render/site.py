@@ -42,6 +42,7 @@ from kbgen.render.site_arguments import argument_facts
 from kbgen.render.site_daemon import daemon_data, daemon_facts
 from kbgen.render.site_compare import compare_data
 from kbgen.render.site_explain import message_facts
+from kbgen.render.site_xml import XmlFacts, search_rows, xml_facts, xml_pages
 from kbgen.render.site_signatures import declaration, signature_facts
 from kbgen.store.reader import open_database
 from kbgen.versions import version_key
@@ -158,8 +159,7 @@ class Catalog:
     newest_source: str | None
     sections: dict[str, list[str]]
     virsh_calls: list[dict]
-    xml_paths: list[dict]
-    xml_pages: dict[str, str]
+    xml_paths: XmlFacts
     arguments: dict[str, dict]
     dated: KnownReleases
     messages: dict
@@ -323,8 +323,7 @@ def _search_facts(conn: sqlite3.Connection) -> dict:
             pages.setdefault(fmt, Counter())[match.group(1)] += 1
     return {
         "virsh_calls": [dict(r) for r in conn.execute("SELECT command, api FROM virsh_calls ORDER BY command, api")],
-        "xml_paths": [dict(r) for r in conn.execute("SELECT path, format, since FROM xml_paths ORDER BY path")],
-        "xml_pages": {fmt: max(sorted(c), key=c.__getitem__) for fmt, c in pages.items()},
+        "xml_paths": xml_facts(conn, {fmt: f"https://libvirt.org/{max(sorted(c), key=c.__getitem__)}" for fmt, c in pages.items()}),
     }
 
 
@@ -415,6 +414,7 @@ def _render_into(out: Path, catalog: Catalog, base_url: str) -> int:
     _matrix_pages(site)
     _driver_pages(site)
     _release_pages(site, windows)
+    xml_pages(site)
     site.page("explain.html", "explain.html")
     site.page("404.html", "404.html", listed=False, root=_origin_relative_root(base_url))
     _write_search_index(site)
@@ -615,15 +615,13 @@ def _script_safe_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-XML_FORMAT_PAGES = "https://libvirt.org/format.html"
-
 
 def search_extras(catalog: Catalog) -> dict:
     """What else the search box finds, each pointing at a row of `symbols` by its index there.
 
     values: [symbol, string value] (typed-parameter names: inbound.average); ints: [symbol, value] of enum constants (0x40);
     impls: [driver function, API, driver] (the names error messages give); virsh: [command, API it calls (the most specific),
-    the other APIs]; xml: [path, since or "", format page index] with xmlpages the pages of libvirt's documentation.
+    the other APIs]; xml: [path, since as shown(, its element's page where site.js would not derive it)] (site_xml.search_rows).
     """
     position = {s["name"]: i for i, s in enumerate(catalog.symbols)}
     names = set(position)
@@ -637,11 +635,7 @@ def search_extras(catalog: Catalog) -> dict:
     for command, calls in _grouped((c["command"], c["api"]) for c in catalog.virsh_calls if c["api"] in position).items():
         apis = sorted(set(calls), key=lambda api: (callers[api], api))
         virsh.append([command, *(position[api] for api in apis)])
-    pages = sorted({p for p in catalog.xml_pages.values()})
-    xml = [[x["path"], x["since"] or "", pages.index(catalog.xml_pages[x["format"]]) if x["format"] in catalog.xml_pages else -1]
-           for x in catalog.xml_paths]
-    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": xml,
-            "xmlpages": [f"https://libvirt.org/{p}" for p in pages] + [XML_FORMAT_PAGES]}
+    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": search_rows(catalog.xml_paths)}
 
 
 def _write_search_index(site: SiteWriter) -> None:

@@ -30,16 +30,21 @@ def since(answer: dict, s) -> list[str]:
 
 
 def _docs(answer: dict) -> list[str]:
+    return [_field("docs", docs_words(answer))]
+
+
+def docs_words(answer: dict) -> str:
+    """What the format pages' Since notes say of the path, and how the note was attached (also the site's XML pages)."""
     documented, ancestor = answer["documented"], answer["ancestor"]
     if documented:
         agrees = "" if documented["agrees"] else "; the schemas disagree, so the schema bound stands"
-        return [_field("docs", f"since {documented['since']['version']}{date_suffix(documented['since'])}, attached from "
-                                f"{METHODS.get(documented['method'], documented['method'])}{agrees}")]
+        return (f"since {documented['since']['version']}{date_suffix(documented['since'])}, attached from "
+                f"{METHODS.get(documented['method'], documented['method'])}{agrees}")
     if ancestor:
         note = ancestor["documented"]
-        return [_field("docs", f"no note of its own; its ancestor {ancestor['path']} is documented since "
-                                f"{note['since']['version']}{date_suffix(note['since'])} (from {METHODS.get(note['method'], note['method'])})")]
-    return [_field("docs", "no Since note attached to it or to anything enclosing it")]
+        return (f"no note of its own; its ancestor {ancestor['path']} is documented since "
+                f"{note['since']['version']}{date_suffix(note['since'])} (from {METHODS.get(note['method'], note['method'])})")
+    return "no Since note attached to it or to anything enclosing it"
 
 
 def schema_words(schema: dict) -> str:
