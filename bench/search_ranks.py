@@ -54,6 +54,9 @@ QUERIES = [
     ("domain create", "virDomainCreate", "words with spaces"),
     ("VIR_ERR_NO_SUPPORT", "VIR_ERR_NO_SUPPORT", "error code"),
     ("allstats", "virConnectGetAllDomainStats", "initials"),
+    ("getDomainCapabilities", "virConnectGetDomainCapabilities", "Python binding method name"),
+    ("conn.getDomainCapabilities", "virConnectGetDomainCapabilities", "Python binding on a connection variable"),
+    ("dom.undefineFlags", "virDomainUndefineFlags", "Python binding on a domain variable"),
 ]
 
 

@@ -420,13 +420,28 @@ def site_tables() -> dict[str, list[dict]]:
         "virsh_commands": [
             {"name": "dompmsuspend", "alias_of": None, "handler": "cmdDomPMSuspend", "file": "virsh-domain.c", "unknown": None,
              "first_tree": RELEASES[0], "tree": RELEASES[-1], "origin": TREE_ORIGIN.format(release=RELEASES[-1])},
+            # a page per command (tests/test_site_virsh.py): flags, an alias, a fallback, what the analysis could not determine
+            *({"name": name, "alias_of": None, "handler": handler, "file": "virsh-domain.c", "unknown": unknown,
+               "first_tree": RELEASES[1], "tree": RELEASES[-1], "origin": TREE_ORIGIN.format(release=RELEASES[-1])}
+              for name, handler, unknown in (("undefine", "cmdUndefine", None), ("blkdeviotune", "cmdBlkdeviotune", None),
+                                             ("migrate", "cmdMigrate", "cmdMigrate: the helper doMigrate was not followed"))),
+            {"name": "undef-alias", "alias_of": "undefine", "handler": None, "file": "virsh-domain.c", "unknown": None,
+             "first_tree": RELEASES[1], "tree": RELEASES[-1], "origin": TREE_ORIGIN.format(release=RELEASES[-1])},
         ],
         "virsh_options": [
+            *({"command": "undefine", "option": option, "position": position, "type": kind, "alias_of": alias, "flags": flags,
+               "enum_type": None, "values": None}
+              for option, position, kind, alias, flags in (("domain", 0, "string", None, ""),
+                                                           ("managed-save", 1, "bool", None, "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"),
+                                                           ("keep-tpm", 2, "bool", None, "VIR_DOMAIN_UNDEFINE_KEEP_TPM"),
+                                                           ("keep-the-tpm", 3, "alias", "keep-tpm", ""))),
             {"command": "dompmsuspend", "option": "target", "position": 1, "type": "string", "alias_of": None, "flags": "",
              "enum_type": "virNodeSuspendTarget",
              "values": '{"mem": "VIR_NODE_SUSPEND_TARGET_MEM", "disk": "VIR_NODE_SUSPEND_TARGET_DISK", "hybrid": null}'},
         ],
         "virsh_calls": [{"command": "dompmsuspend", "api": "virDomainPMSuspendForDuration", "via": "", "fallback_of": None},
+                        {"command": "undefine", "api": "virDomainUndefineFlags", "via": "", "fallback_of": None},
+                        {"command": "undefine", "api": "virDomainUndefine", "via": "virshUndefineHelper", "fallback_of": "virDomainUndefineFlags"},
                         {"command": "migrate", "api": "virDomainMigrate", "via": "", "fallback_of": None},
                         {"command": "blkdeviotune", "api": "virDomainSetBlockIoTune", "via": "", "fallback_of": None}],
         "bindings": [
@@ -439,7 +454,6 @@ def site_tables() -> dict[str, list[dict]]:
             binding("libvirt_qemu.qemuAttach", "virDomainQemuAttach", "7.0.0"),
             # what explain's binding messages need (tests/explain_vectors.json)
             binding("virDomain.pmSuspendForDuration", "virDomainPMSuspendForDuration", "7.0.0"),
-            binding("virConnect.domainEventRegisterAny", "virConnectDomainEventRegisterAny", "7.0.0"),
             binding("virConnect.oldFeature", "virConnectOldFeature", "9.0.0"),
             binding("virConnect.futureFeature", "virConnectFutureFeature", "11.3.0"),
             binding("libvirt.VIR_DOMAIN_EVENT_ID_REBOOT", "VIR_DOMAIN_EVENT_ID_REBOOT", "7.0.0"),

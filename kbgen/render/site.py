@@ -39,11 +39,12 @@ from kbgen.lock import exclusive
 from kbgen.paths import committed_dir
 from kbgen.render.bounds import bound_text, since_text
 from kbgen.render.site_arguments import argument_facts
+from kbgen.render.site_bindings import binding_facts, binding_search
 from kbgen.render.site_daemon import daemon_data, daemon_facts
 from kbgen.render.site_compare import compare_data
 from kbgen.render.site_explain import message_facts
-from kbgen.render.site_xml import XmlFacts, search_rows, xml_facts, xml_pages
 from kbgen.render.site_signatures import declaration, signature_facts
+from kbgen.render.site_virsh import page_commands, virsh_facts, virsh_pages, virsh_users
 from kbgen.store.reader import open_database
 from kbgen.versions import version_key
 
@@ -52,6 +53,7 @@ SLUG_SAFE = frozenset(string.ascii_letters + string.digits + "_.")
 RESERVED_STEMS = frozenset({"index", "con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
 LONGEST_STEM = 120
 HASH_CHARS = 12
+PLAIN_STEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REFERENCE_URL = "https://libvirt.org/html/libvirt-{file}.html#{name}"
 SECTION_TITLES = {
     "function": "Functions",
@@ -118,6 +120,13 @@ def _hashed(name: str, stem: str) -> str:
     return f"{stem[:LONGEST_STEM - HASH_CHARS - 2]}--{digest}"
 
 
+def plain_names(names) -> dict[str, str]:
+    """The file names of lower-case, hyphenated NAMES' pages (virsh commands: net-list.html): the name itself, or
+    (another character, reserved, too long) its slug and hash, which holds "--" as a plain name never does."""
+    return {name: name if PLAIN_STEM.fullmatch(name) and name not in RESERVED_STEMS and len(name) <= LONGEST_STEM
+            else _hashed(name, slug(name)) for name in names}
+
+
 def breakable(name: str) -> Markup:
     """NAME escaped, with a line-break opportunity after each underscore (long flag names in narrow cells)."""
     return escape(name).replace("_", Markup("_<wbr>"))
@@ -158,11 +167,13 @@ class Catalog:
     flag_checks: dict[str, list[dict]]
     newest_source: str | None
     sections: dict[str, list[str]]
-    virsh_calls: list[dict]
-    xml_paths: XmlFacts
+    xml_paths: list[dict]
+    xml_pages: dict[str, str]
     arguments: dict[str, dict]
     dated: KnownReleases
     messages: dict
+    virsh: dict
+    bindings: dict
     signatures: dict[str, dict]
     descriptions: dict[str, dict]
 
@@ -193,6 +204,8 @@ class Catalog:
             arguments=argument_facts(conn),
             dated=KnownReleases.load(conn),
             messages=message_facts(conn),
+            virsh=virsh_facts(conn),
+            bindings=binding_facts(conn),
             **signature_facts(conn),
         )
 
@@ -206,14 +219,14 @@ class Catalog:
 
     @cached_property
     def page_stems(self) -> dict[str, dict[str, str]]:
-        """Directory (symbol, driver, matrix, release) -> name -> the file name of its page there, without .html."""
+        """Directory (symbol, driver, matrix, release, virsh) -> name -> the file name of its page there, without .html."""
         names = {
             "symbol": [s["name"] for s in self.symbols],
             "driver": sorted({r["driver"] for r in self.support}),
             "matrix": sorted({m["driver_group"] for m in self.matrix.values()} | set(self.group_drivers)),
             "release": [r["version"] for r in self.release_list],
         }
-        return {directory: page_names(members) for directory, members in names.items()}
+        return {directory: page_names(members) for directory, members in names.items()} | {"virsh": plain_names(page_commands(self.virsh))}
 
     @cached_property
     def release_list(self) -> list[dict]:
@@ -230,6 +243,10 @@ class Catalog:
     @cached_property
     def by_name(self) -> dict[str, dict]:
         return {s["name"]: s for s in self.symbols}
+
+    @cached_property
+    def virsh_users(self) -> dict[str, list[dict]]:
+        return virsh_users(self.virsh)
 
     @cached_property
     def procedures_of(self) -> dict[str, list[dict]]:
@@ -315,15 +332,15 @@ def _source_facts(conn: sqlite3.Connection) -> dict:
 
 
 def _search_facts(conn: sqlite3.Connection) -> dict:
-    """What only the search box shows: virsh commands and the APIs they call, XML paths and their documentation pages."""
+    """What only the search box shows: XML paths and their documentation pages."""
     pages = {}
     for fmt, origin in conn.execute("SELECT format, doc_origin FROM xml_paths WHERE doc_origin IS NOT NULL ORDER BY format, doc_origin"):
         match = re.search(r"html/(format\w*\.html)", origin)
         if match:
             pages.setdefault(fmt, Counter())[match.group(1)] += 1
     return {
-        "virsh_calls": [dict(r) for r in conn.execute("SELECT command, api FROM virsh_calls ORDER BY command, api")],
-        "xml_paths": xml_facts(conn, {fmt: f"https://libvirt.org/{max(sorted(c), key=c.__getitem__)}" for fmt, c in pages.items()}),
+        "xml_paths": [dict(r) for r in conn.execute("SELECT path, format, since FROM xml_paths ORDER BY path")],
+        "xml_pages": {fmt: max(sorted(c), key=c.__getitem__) for fmt, c in pages.items()},
     }
 
 
@@ -414,7 +431,7 @@ def _render_into(out: Path, catalog: Catalog, base_url: str) -> int:
     _matrix_pages(site)
     _driver_pages(site)
     _release_pages(site, windows)
-    xml_pages(site)
+    virsh_pages(site)
     site.page("explain.html", "explain.html")
     site.page("404.html", "404.html", listed=False, root=_origin_relative_root(base_url))
     _write_search_index(site)
@@ -473,6 +490,9 @@ def _symbol_context(catalog: Catalog, sym: dict) -> dict:
         "disagreements": catalog.disagreements.get(name, []),
         "arguments": catalog.arguments.get(name),
         "procedures": catalog.procedures_of.get(name, []),
+        "virsh_users": catalog.virsh_users.get(name, []),
+        "bindings": catalog.bindings["of"].get(name, []),
+        "python_releases": catalog.bindings["releases"],
         "flag_matrix": catalog.flag_matrix(name) if sym["kind"] == "function" else None,
         "daemon_facts": daemon_facts(catalog, sym),
         "accepted": _accepted_by_driver(catalog, name) if sym["kind"] == "enum" else [],
@@ -615,13 +635,17 @@ def _script_safe_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+XML_FORMAT_PAGES = "https://libvirt.org/format.html"
+
 
 def search_extras(catalog: Catalog) -> dict:
     """What else the search box finds, each pointing at a row of `symbols` by its index there.
 
     values: [symbol, string value] (typed-parameter names: inbound.average); ints: [symbol, value] of enum constants (0x40);
-    impls: [driver function, API, driver] (the names error messages give); virsh: [command, API it calls (the most specific),
-    the other APIs]; xml: [path, since as shown(, its element's page where site.js would not derive it)] (site_xml.search_rows).
+    impls: [driver function, API, driver] (the names error messages give); virsh: [command or alias, API it calls (the most
+    specific), the other APIs], each leading to virsh/COMMAND.html, with virshalias: alias -> command and virshpages: command ->
+    its page's file name where that is not the name; xml: [path, since or "", format page index] with xmlpages the pages of
+    libvirt's documentation; and kbgen/render/site_bindings.py's binding_search() (Python binding names).
     """
     position = {s["name"]: i for i, s in enumerate(catalog.symbols)}
     names = set(position)
@@ -630,12 +654,24 @@ def search_extras(catalog: Catalog) -> dict:
     ints = [[position[s["name"]], s["int_value"]] for s in catalog.symbols if s["kind"] == "enum" and s["int_value"] is not None]
     impls = sorted({(i["function"], position[i["api"]], i["driver"]) for i in catalog.implementations
                     if i["api"] in position and i["function"] != i["api"]})
-    callers = Counter(c["api"] for c in catalog.virsh_calls)
-    virsh = []
-    for command, calls in _grouped((c["command"], c["api"]) for c in catalog.virsh_calls if c["api"] in position).items():
-        apis = sorted(set(calls), key=lambda api: (callers[api], api))
-        virsh.append([command, *(position[api] for api in apis)])
-    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": search_rows(catalog.xml_paths)}
+    commands, calls = catalog.virsh["commands"], catalog.virsh["calls"]
+    callers = Counter(c["api"] for rows in calls.values() for c in rows)
+    paged = catalog.page_stems["virsh"]
+    virsh = [[name, *_virsh_apis(calls.get(row["alias_of"] or name, []), callers, position)] for name, row in commands.items()
+             if (row["alias_of"] or name) in paged]
+    pages = sorted({p for p in catalog.xml_pages.values()})
+    xml = [[x["path"], x["since"] or "", pages.index(catalog.xml_pages[x["format"]]) if x["format"] in catalog.xml_pages else -1]
+           for x in catalog.xml_paths]
+    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": xml,
+            "xmlpages": [f"https://libvirt.org/{p}" for p in pages] + [XML_FORMAT_PAGES],
+            "virshalias": {name: row["alias_of"] for name, row in commands.items() if row["alias_of"]},
+            "virshpages": {name: stem for name, stem in paged.items() if stem != name}} | binding_search(catalog.bindings, position)
+
+
+def _virsh_apis(calls: list[dict], callers: Counter, position: dict[str, int]) -> list[int]:
+    """The indexes of the APIs a command CALLS, the most specific (the one fewest commands call) first."""
+    apis = {c["api"] for c in calls if c["api"] in position}
+    return [position[api] for api in sorted(apis, key=lambda api: (callers[api], api))]
 
 
 def _write_search_index(site: SiteWriter) -> None:

@@ -69,6 +69,18 @@
     (e.alts || (e.alts = [])).push({ lower: text.toLowerCase(), note: note });
   }
 
+  /* A Python binding name calling E. TIE: say so even when E's own name matches as well (a method's name is no C name). */
+  function addBinding(e, name, tie) {
+    (e.bindings || (e.bindings = [])).push({ lower: name.toLowerCase(), note: "Python: " + name, tie: tie });
+  }
+
+  /* QUERY with a variable name programs give a binding class's objects read as the class: conn.x -> virconnect.x. */
+  function pythonQuery(query, receivers) {
+    var dot = query.indexOf(".");
+    var owner = dot > 0 ? query.slice(0, dot) : "";
+    return receivers && receivers.hasOwnProperty(owner) ? receivers[owner].toLowerCase() + query.slice(dot) : query;
+  }
+
   /* Every entry the box can find, best kinds and shortest names first: a search keeps this order within a quality of match. */
   function entriesOf(index) {
     var symbols = index.symbols.map(function (row, i) {
@@ -77,16 +89,25 @@
     (index.values || []).forEach(function (pair) { addAlt(symbols[pair[0]], pair[1], "= \u201c" + pair[1] + "\u201d"); });
     (index.ints || []).forEach(function (pair) { symbols[pair[0]].value = pair[1]; });
     (index.impls || []).forEach(function (row) { addAlt(symbols[row[1]], row[0], "implemented by " + row[0] + " (" + row[2] + ")"); });
-    var all = symbols.slice();
-    (index.virsh || []).forEach(function (row, i) {
-      var api = symbols[row[1]];
-      var e = entry(row[0], "virsh command", "calls " + row.slice(1).map(function (s) { return symbols[s].name; }).join(", "), api.since,
-                    api.href, symbols.length + i);
-      all.push(e);
+    (index.py || []).forEach(function (row) { addBinding(symbols[row[0]], row[1], true); });
+    var constants = index.pyconsts || {};
+    Object.keys(constants).forEach(function (module) {
+      constants[module].forEach(function (i) { addBinding(symbols[i], module + "." + symbols[i].name, false); });
     });
+    var all = symbols.slice();
+    var aliases = index.virshalias || {}, stems = index.virshpages || {};
+    (index.virsh || []).forEach(function (row, i) {
+      var command = aliases[row[0]] || row[0];
+      var apis = row.slice(1).map(function (s) { return symbols[s].name; });
+      var detail = (command !== row[0] ? "alias of " + command + "; " : "") + (apis.length ? "calls " + apis.join(", ") : "no API call found");
+      all.push(entry(row[0], "virsh command", detail, apis.length ? symbols[row[1]].since : "",
+                     "virsh/" + (stems[command] || command) + ".html", symbols.length + i));
+    });
+    var pages = index.xmlpages || [];
     (index.xml || []).forEach(function (row, i) {
-      var e = entry(row[0], "XML path", xmlKind(row[0]), row[1], xmlHref(row[0], row[2]), all.length + i);
-      e.noInitials = true;
+      var e = entry(row[0], "XML path", "libvirt's format documentation", row[1] ? "since " + row[1] : "",
+                    pages[row[2] >= 0 ? row[2] : pages.length - 1], all.length + i);
+      e.external = true;
       all.push(e);
     });
     all.sort(function (a, b) {
@@ -154,8 +175,8 @@
   var OTHER_NAME = 2;  /* a match on another name (value, implementation) counts as no better than one at a word */
   var QUALITIES = 6;
 
-  /* The quality of E's best match and what it matched, or -1. */
-  function rank(e, query, compact, hit) {
+  /* The quality of E's best match and what it matched, or -1. PY: the query as a binding name (pythonQuery). */
+  function rank(e, query, compact, hit, py) {
     var best = quality(e.lower, e.name, query);
     hit.note = null;
     if (best !== 0 && e.alts) {
@@ -167,7 +188,16 @@
         }
       }
     }
-    if (best < 0 && compact.length > 1 && !e.noInitials && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
+    for (var j = 0; e.bindings && best !== 0 && j < e.bindings.length; j++) {
+      var b = e.bindings[j], bq = quality(b.lower, b.lower, py);
+      if (bq < 0) continue;
+      bq = Math.max(bq, OTHER_NAME);
+      if (best < 0 || bq < best || (bq === best && b.tie && !hit.note)) {
+        best = bq;
+        hit.note = b.note;
+      }
+    }
+    if (best < 0 && compact.length > 1 && !e.external && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
     if (e.kind === "virsh command" || e.kind === "XML path") {
       if (best >= 0 && best < OTHER_NAME) best = OTHER_NAME + best;
     }
@@ -181,7 +211,7 @@
 
   /* A search: every matching entry, best first, and how many of each kind. Extending the previous query searches
      only what matched it (a longer query never matches more). */
-  function Searcher(entries) {
+  function Searcher(entries, receivers) {
     var previous = null;
     this.entries = entries;
     this.search = function (text) {
@@ -191,8 +221,9 @@
         return { hits: [], notes: {}, counts: {} };
       }
       var compact = query.replace(/[^a-z0-9]/g, "");
+      var py = pythonQuery(query, receivers);
       var pool = previous && query.indexOf(previous.query) === 0 && previous.compact === compact.slice(0, previous.compact.length)
-        ? previous.matched : entries;
+        && py.indexOf(previous.py) === 0 ? previous.matched : entries;
       var buckets = [];
       for (var b = 0; b < QUALITIES; b++) buckets.push([]);
       var notes = {};
@@ -201,7 +232,7 @@
       var matched = [];
       for (var i = 0; i < pool.length; i++) {
         var e = pool[i];
-        var r = rank(e, query, compact, hit);
+        var r = rank(e, query, compact, hit, py);
         if (r >= 0) {
           matched.push(e);
           buckets[r].push(e);
@@ -211,7 +242,7 @@
           notes[e.id] = "= " + query;
         }
       }
-      previous = { query: query, compact: compact, matched: hex === null ? matched : entries };
+      previous = { query: query, compact: compact, py: py, matched: hex === null ? matched : entries };
       var hits = [].concat.apply([], buckets);
       var counts = {};
       for (var j = 0; j < hits.length; j++) counts[hits[j].kind] = (counts[hits[j].kind] || 0) + 1;
@@ -264,9 +295,7 @@
   function hrefOf(e) {
     if (e.external) return e.href;
     var setting = daemonSetting();
-    var hash = e.href.indexOf("#");
-    var page = hash < 0 ? e.href : e.href.slice(0, hash);
-    return ROOT + page + (setting ? "?" + daemonQuery(setting) : "") + (hash < 0 ? "" : e.href.slice(hash));
+    return ROOT + e.href + (setting ? "?" + daemonQuery(setting) : "");
   }
 
   function resultItem(e, position, note) {
@@ -488,7 +517,7 @@
           return;
         }
         parts.status.textContent = "";
-        liveSearch(box, parts, new Searcher(entriesOf(index)));
+        liveSearch(box, parts, new Searcher(entriesOf(index), index.receivers));
       });
     }
     var home = document.getElementById("results");
@@ -835,80 +864,6 @@
     form.elements.driver.setAttribute("list", "daemon-drivers");
   }
 
-  /* --- XML paths: the search box's links to their rows, and "my daemon" on the element pages --------------------
-     (kbgen/render/site_xml.py: split_path, search_rows, row_data) */
-
-  /* The page and row of an XML path: xml/ELEMENT.html (xml/ROOT/index.html) unless PAGE says otherwise, and the row
-     `type=vhostuser` for domain/devices/disk/@type=vhostuser, `text()=hvm` for domain/os/type=hvm. */
-  function xmlHref(path, page) {
-    var eq = path.indexOf("="), head = eq < 0 ? path : path.slice(0, eq), at = head.lastIndexOf("/@");
-    var element = at < 0 ? head : head.slice(0, at);
-    var anchor = at >= 0 ? path.slice(at + 2) : eq >= 0 ? "text()" + path.slice(eq) : "";
-    var href = page || "xml/" + element + (element.indexOf("/") < 0 ? "/index" : "") + ".html";
-    return href + (anchor ? "#" + encodeURI(anchor).replace(/#/g, "%23") : "");
-  }
-
-  function xmlKind(path) {
-    var head = path.split("=")[0];
-    return head.length < path.length ? "value" : head.indexOf("/@") >= 0 ? "attribute" : "element";
-  }
-
-  /* Whether release KEY has what arrived at the version FROM (exact, or a bound by FROM, not before LOWER, after AFTER);
-     null inside the bound (kbgen/answers/diagnose.py's _arrived). */
-  function xmlArrived(key, exact, from, lower, after) {
-    if (exact || versionKey(from) <= key) return versionKey(from) <= key;
-    if ((lower && key < versionKey(lower)) || (after && key <= versionKey(after))) return false;
-    return null;
-  }
-
-  function xmlSchemaVerdict(setting, row) {
-    var from = row.getAttribute("data-from"), after = row.getAttribute("data-after"), first = row.getAttribute("data-first");
-    var docs = row.getAttribute("data-source") === "docs";
-    var arrived = xmlArrived(setting.key, row.hasAttribute("data-exact"), from, row.getAttribute("data-lower"), after);
-    if (arrived === false) return { ok: false, why: "not accepted: " + (docs ? "documented since " + from : "added in the schema after " + after) };
-    if (arrived === null) {
-      return { ok: null, why: after ? "unknown: " + setting.server + " lies inside the bounds (" + row.getAttribute("data-text") + ")"
-        : "unknown: the " + from + " schema, the oldest ingested, accepts it (earlier releases not analysed)" };
-    }
-    var goneAfter = row.getAttribute("data-dropped-after"), goneBy = row.getAttribute("data-dropped-upper");
-    if (goneBy) {
-      var gone = xmlArrived(setting.key, false, goneBy, null, goneAfter);
-      if (gone !== false) return { ok: gone ? false : null, why: (gone ? "not accepted: " : "unknown: ") + "in the " + goneAfter + " schema, not in " + goneBy + "'s" };
-    }
-    var why = [];
-    if (docs) why.push("documented since " + from);
-    if (versionKey(first) <= setting.key) why.push("the " + first + " schema accepts it");
-    return { ok: true, why: "works: " + why.join("; ") };
-  }
-
-  /* The verdict on one row of an element page: its schemas against the server, its note's hypervisors against the driver. */
-  function xmlVerdict(setting, row) {
-    if (!row.hasAttribute("data-from")) return { ok: null, why: "unknown: no path of its own in the schemas" };
-    var verdict = setting.key !== null ? xmlSchemaVerdict(setting, row) : null;
-    var named = (row.getAttribute("data-hypervisors") || "").split(" ");
-    if (setting.driver && named[0] && named.indexOf(setting.driver) < 0 && !(verdict && verdict.ok === false)) {
-      return { ok: null, why: "cannot tell: documented for " + row.getAttribute("data-hypervisor-text") + ", not for " + setting.driver
-        + (verdict ? " (" + verdict.why + ")" : "") };
-    }
-    var restricted = named[0] ? "documented for " + row.getAttribute("data-hypervisor-text") : "";
-    if (!verdict) return { ok: null, why: (restricted || "no hypervisor named in its documentation") + "; no libvirt release set" };
-    return restricted && verdict.ok !== false ? { ok: verdict.ok, why: verdict.why + "; " + restricted } : verdict;
-  }
-
-  function annotateXml(setting) {
-    var table = document.querySelector("table.xml-rows");
-    if (!table || (setting.key === null && !setting.driver)) return;
-    var head = document.createElement("th");
-    head.scope = "col";
-    head.textContent = "On your daemon (" + daemonLabel(setting) + ")";
-    table.querySelector("thead tr").append(head);
-    table.querySelectorAll("tbody tr").forEach(function (tr) {
-      var td = document.createElement("td");
-      td.append(verdictElement("span", xmlVerdict(setting, tr)));
-      tr.append(td);
-    });
-  }
-
   /* The setting's form, in the header of every page: checked on submit, its errors said next to each field. */
   function daemonForm(setting) {
     var header = document.querySelector("header.top");
@@ -953,7 +908,6 @@
     if (!setting) return;
     carry(setting);
     annotate(setting);
-    annotateXml(setting);
   }
 
   function start() {
