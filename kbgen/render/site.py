@@ -43,6 +43,7 @@ from kbgen.render.site_bindings import binding_facts, binding_search
 from kbgen.render.site_daemon import daemon_data, daemon_facts
 from kbgen.render.site_compare import compare_data
 from kbgen.render.site_explain import message_facts
+from kbgen.render.site_xml import XmlFacts, search_rows, xml_facts, xml_pages
 from kbgen.render.site_signatures import declaration, signature_facts
 from kbgen.render.site_virsh import page_commands, virsh_facts, virsh_pages, virsh_users
 from kbgen.store.reader import open_database
@@ -167,8 +168,7 @@ class Catalog:
     flag_checks: dict[str, list[dict]]
     newest_source: str | None
     sections: dict[str, list[str]]
-    xml_paths: list[dict]
-    xml_pages: dict[str, str]
+    xml_paths: XmlFacts
     arguments: dict[str, dict]
     dated: KnownReleases
     messages: dict
@@ -338,10 +338,7 @@ def _search_facts(conn: sqlite3.Connection) -> dict:
         match = re.search(r"html/(format\w*\.html)", origin)
         if match:
             pages.setdefault(fmt, Counter())[match.group(1)] += 1
-    return {
-        "xml_paths": [dict(r) for r in conn.execute("SELECT path, format, since FROM xml_paths ORDER BY path")],
-        "xml_pages": {fmt: max(sorted(c), key=c.__getitem__) for fmt, c in pages.items()},
-    }
+    return {"xml_paths": xml_facts(conn, {fmt: f"https://libvirt.org/{max(sorted(c), key=c.__getitem__)}" for fmt, c in pages.items()})}
 
 
 
@@ -432,6 +429,7 @@ def _render_into(out: Path, catalog: Catalog, base_url: str) -> int:
     _driver_pages(site)
     _release_pages(site, windows)
     virsh_pages(site)
+    xml_pages(site)
     site.page("explain.html", "explain.html")
     site.page("404.html", "404.html", listed=False, root=_origin_relative_root(base_url))
     _write_search_index(site)
@@ -635,8 +633,6 @@ def _script_safe_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-XML_FORMAT_PAGES = "https://libvirt.org/format.html"
-
 
 def search_extras(catalog: Catalog) -> dict:
     """What else the search box finds, each pointing at a row of `symbols` by its index there.
@@ -644,8 +640,8 @@ def search_extras(catalog: Catalog) -> dict:
     values: [symbol, string value] (typed-parameter names: inbound.average); ints: [symbol, value] of enum constants (0x40);
     impls: [driver function, API, driver] (the names error messages give); virsh: [command or alias, API it calls (the most
     specific), the other APIs], each leading to virsh/COMMAND.html, with virshalias: alias -> command and virshpages: command ->
-    its page's file name where that is not the name; xml: [path, since or "", format page index] with xmlpages the pages of
-    libvirt's documentation; and kbgen/render/site_bindings.py's binding_search() (Python binding names).
+    its page's file name where that is not the name; xml: [path, since as shown(, its element's page where site.js would not
+    derive it)] (site_xml.search_rows); and kbgen/render/site_bindings.py's binding_search() (Python binding names).
     """
     position = {s["name"]: i for i, s in enumerate(catalog.symbols)}
     names = set(position)
@@ -659,11 +655,7 @@ def search_extras(catalog: Catalog) -> dict:
     paged = catalog.page_stems["virsh"]
     virsh = [[name, *_virsh_apis(calls.get(row["alias_of"] or name, []), callers, position)] for name, row in commands.items()
              if (row["alias_of"] or name) in paged]
-    pages = sorted({p for p in catalog.xml_pages.values()})
-    xml = [[x["path"], x["since"] or "", pages.index(catalog.xml_pages[x["format"]]) if x["format"] in catalog.xml_pages else -1]
-           for x in catalog.xml_paths]
-    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": xml,
-            "xmlpages": [f"https://libvirt.org/{p}" for p in pages] + [XML_FORMAT_PAGES],
+    return {"values": values, "ints": ints, "impls": [list(i) for i in impls], "virsh": sorted(virsh), "xml": search_rows(catalog.xml_paths),
             "virshalias": {name: row["alias_of"] for name, row in commands.items() if row["alias_of"]},
             "virshpages": {name: stem for name, stem in paged.items() if stem != name}} | binding_search(catalog.bindings, position)
 

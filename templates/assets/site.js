@@ -103,11 +103,9 @@
       all.push(entry(row[0], "virsh command", detail, apis.length ? symbols[row[1]].since : "",
                      "virsh/" + (stems[command] || command) + ".html", symbols.length + i));
     });
-    var pages = index.xmlpages || [];
     (index.xml || []).forEach(function (row, i) {
-      var e = entry(row[0], "XML path", "libvirt's format documentation", row[1] ? "since " + row[1] : "",
-                    pages[row[2] >= 0 ? row[2] : pages.length - 1], all.length + i);
-      e.external = true;
+      var e = entry(row[0], "XML path", xmlKind(row[0]), row[1], xmlHref(row[0], row[2]), all.length + i);
+      e.noInitials = true;
       all.push(e);
     });
     all.sort(function (a, b) {
@@ -197,7 +195,7 @@
         hit.note = b.note;
       }
     }
-    if (best < 0 && compact.length > 1 && !e.external && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
+    if (best < 0 && compact.length > 1 && !e.noInitials && inOrder(compact, e.lower) && matchesInitials(compact, wordsOf(e))) best = INITIALS;
     if (e.kind === "virsh command" || e.kind === "XML path") {
       if (best >= 0 && best < OTHER_NAME) best = OTHER_NAME + best;
     }
@@ -295,7 +293,9 @@
   function hrefOf(e) {
     if (e.external) return e.href;
     var setting = daemonSetting();
-    return ROOT + e.href + (setting ? "?" + daemonQuery(setting) : "");
+    var hash = e.href.indexOf("#");
+    var page = hash < 0 ? e.href : e.href.slice(0, hash);
+    return ROOT + page + (setting ? "?" + daemonQuery(setting) : "") + (hash < 0 ? "" : e.href.slice(hash));
   }
 
   function resultItem(e, position, note) {
@@ -864,6 +864,80 @@
     form.elements.driver.setAttribute("list", "daemon-drivers");
   }
 
+  /* --- XML paths: the search box's links to their rows, and "my daemon" on the element pages --------------------
+     (kbgen/render/site_xml.py: split_path, search_rows, row_data) */
+
+  /* The page and row of an XML path: xml/ELEMENT.html (xml/ROOT/index.html) unless PAGE says otherwise, and the row
+     `type=vhostuser` for domain/devices/disk/@type=vhostuser, `text()=hvm` for domain/os/type=hvm. */
+  function xmlHref(path, page) {
+    var eq = path.indexOf("="), head = eq < 0 ? path : path.slice(0, eq), at = head.lastIndexOf("/@");
+    var element = at < 0 ? head : head.slice(0, at);
+    var anchor = at >= 0 ? path.slice(at + 2) : eq >= 0 ? "text()" + path.slice(eq) : "";
+    var href = page || "xml/" + element + (element.indexOf("/") < 0 ? "/index" : "") + ".html";
+    return href + (anchor ? "#" + encodeURI(anchor).replace(/#/g, "%23") : "");
+  }
+
+  function xmlKind(path) {
+    var head = path.split("=")[0];
+    return head.length < path.length ? "value" : head.indexOf("/@") >= 0 ? "attribute" : "element";
+  }
+
+  /* Whether release KEY has what arrived at the version FROM (exact, or a bound by FROM, not before LOWER, after AFTER);
+     null inside the bound (kbgen/answers/diagnose.py's _arrived). */
+  function xmlArrived(key, exact, from, lower, after) {
+    if (exact || versionKey(from) <= key) return versionKey(from) <= key;
+    if ((lower && key < versionKey(lower)) || (after && key <= versionKey(after))) return false;
+    return null;
+  }
+
+  function xmlSchemaVerdict(setting, row) {
+    var from = row.getAttribute("data-from"), after = row.getAttribute("data-after"), first = row.getAttribute("data-first");
+    var docs = row.getAttribute("data-source") === "docs";
+    var arrived = xmlArrived(setting.key, row.hasAttribute("data-exact"), from, row.getAttribute("data-lower"), after);
+    if (arrived === false) return { ok: false, why: "not accepted: " + (docs ? "documented since " + from : "added in the schema after " + after) };
+    if (arrived === null) {
+      return { ok: null, why: after ? "unknown: " + setting.server + " lies inside the bounds (" + row.getAttribute("data-text") + ")"
+        : "unknown: the " + from + " schema, the oldest ingested, accepts it (earlier releases not analysed)" };
+    }
+    var goneAfter = row.getAttribute("data-dropped-after"), goneBy = row.getAttribute("data-dropped-upper");
+    if (goneBy) {
+      var gone = xmlArrived(setting.key, false, goneBy, null, goneAfter);
+      if (gone !== false) return { ok: gone ? false : null, why: (gone ? "not accepted: " : "unknown: ") + "in the " + goneAfter + " schema, not in " + goneBy + "'s" };
+    }
+    var why = [];
+    if (docs) why.push("documented since " + from);
+    if (versionKey(first) <= setting.key) why.push("the " + first + " schema accepts it");
+    return { ok: true, why: "works: " + why.join("; ") };
+  }
+
+  /* The verdict on one row of an element page: its schemas against the server, its note's hypervisors against the driver. */
+  function xmlVerdict(setting, row) {
+    if (!row.hasAttribute("data-from")) return { ok: null, why: "unknown: no path of its own in the schemas" };
+    var verdict = setting.key !== null ? xmlSchemaVerdict(setting, row) : null;
+    var named = (row.getAttribute("data-hypervisors") || "").split(" ");
+    if (setting.driver && named[0] && named.indexOf(setting.driver) < 0 && !(verdict && verdict.ok === false)) {
+      return { ok: null, why: "cannot tell: documented for " + row.getAttribute("data-hypervisor-text") + ", not for " + setting.driver
+        + (verdict ? " (" + verdict.why + ")" : "") };
+    }
+    var restricted = named[0] ? "documented for " + row.getAttribute("data-hypervisor-text") : "";
+    if (!verdict) return { ok: null, why: (restricted || "no hypervisor named in its documentation") + "; no libvirt release set" };
+    return restricted && verdict.ok !== false ? { ok: verdict.ok, why: verdict.why + "; " + restricted } : verdict;
+  }
+
+  function annotateXml(setting) {
+    var table = document.querySelector("table.xml-rows");
+    if (!table || (setting.key === null && !setting.driver)) return;
+    var head = document.createElement("th");
+    head.scope = "col";
+    head.textContent = "On your daemon (" + daemonLabel(setting) + ")";
+    table.querySelector("thead tr").append(head);
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      var td = document.createElement("td");
+      td.append(verdictElement("span", xmlVerdict(setting, tr)));
+      tr.append(td);
+    });
+  }
+
   /* The setting's form, in the header of every page: checked on submit, its errors said next to each field. */
   function daemonForm(setting) {
     var header = document.querySelector("header.top");
@@ -908,6 +982,7 @@
     if (!setting) return;
     carry(setting);
     annotate(setting);
+    annotateXml(setting);
   }
 
   function start() {
