@@ -628,7 +628,9 @@
     var noun = block.getAttribute("data-what"), zero = block.hasAttribute("data-zero");
     return Array.prototype.map.call(block.children, function (fn) {
       var mine = fn.querySelector('[data-driver="' + CSS.escape(setting.driver) + '"]');
-      var v = driverVerdict(setting, rowFacts(fn), rowFacts(mine), newest);
+      /* a driver whose check of the function is on record has it, even when its support table does not say so */
+      var row = rowFacts(mine) || (mine && mine.hasAttribute("data-status") ? rowFacts(fn) : null);
+      var v = driverVerdict(setting, rowFacts(fn), row, newest);
       if (v.ok === true) {
         v = zero ? { ok: true, why: "value 0: no bit for a mask to reject" }
           : mine && mine.hasAttribute("data-status") ? flagVerdict(setting, mine, fn.getAttribute("data-flag-since"), noun)
@@ -728,6 +730,24 @@
     });
   }
 
+  /* A virsh command's APIs, once its rows carry their support facts: tr data-since, li[data-driver] with support_data. */
+  function annotateVirsh(setting, newest) {
+    var table = document.querySelector("table.virsh-apis");
+    if (!table || !table.querySelector("tbody tr[data-since]")) return;
+    var rows = table.querySelectorAll("tbody tr");
+    var head = document.createElement("th");
+    head.scope = "col";
+    head.textContent = "On your daemon (" + daemonLabel(setting) + ")";
+    table.querySelector("thead tr").append(head);
+    rows.forEach(function (tr) {
+      var td = document.createElement("td");
+      var mine = tr.querySelector('[data-driver="' + CSS.escape(setting.driver) + '"]');
+      td.append(verdictElement("span", tr.hasAttribute("data-since") ? driverVerdict(setting, rowFacts(tr), rowFacts(mine), newest)
+        : { ok: null, why: "unknown: not in the support matrix" }));
+      tr.append(td);
+    });
+  }
+
   function annotate(setting) {
     var body = document.body;
     var newest = { text: body.getAttribute("data-newest-release"), key: versionKey(body.getAttribute("data-newest-release")) };
@@ -736,6 +756,7 @@
     annotateDriver(setting, newest);
     annotateRelease(setting);
     if (!setting.driver) return;
+    annotateVirsh(setting, newest);
     var heading = document.querySelector("h1.symbol[data-since]");
     var supportTable = document.querySelector("table.support");
     if (heading && supportTable) {
@@ -949,11 +970,15 @@
     var apply = document.createElement("button");
     apply.type = "submit";
     apply.textContent = setting ? "Change" : "Show";
-    form.append(span("daemon-title", "My daemon:"));
-    form.append.apply(form, daemonField("server", "libvirt", setting ? setting.server : "", "9.0.0"));
-    form.append.apply(form, daemonField("driver", "driver", setting ? setting.driver : "", "qemu"));
-    form.append(apply);
+    /* the messages go below the fields and buttons: one appearing or going never moves a button under the pointer */
+    var server = daemonField("server", "libvirt", setting ? setting.server : "", "9.0.0");
+    var driver = daemonField("driver", "driver", setting ? setting.driver : "", "qemu");
+    var messages = document.createElement("div");
+    messages.className = "daemon-messages";
+    messages.append(server[1], driver[1]);
+    form.append(span("daemon-title", "My daemon:"), server[0], driver[0], apply);
     if (setting) form.append(button("Clear", function () { go({ server: "", driver: "" }); }));
+    form.append(messages);
     function go(next) {
       var params = new URLSearchParams(location.search);
       DAEMON_KEYS.forEach(function (k) { if (next[k]) params.set(k, next[k]); else params.delete(k); });
