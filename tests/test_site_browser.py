@@ -527,6 +527,8 @@ AXE_PAGES = [
     "release/9.0.0.html",
     "virsh/undefine.html",  # options, flags, APIs with their drivers, a fallback
     "compare.html?from=7.0.0&to=11.3.0",
+    "xml/domain.html",  # an XML format's element tree
+    "xml/domain/devices/disk.html?server=7.0.0&driver=lxc#type=vhostuser",  # an element's rows, a targeted one, the daemon's verdicts
     "explain.html?q=error%3A%20unknown%20procedure%3A%20261",
 ]
 

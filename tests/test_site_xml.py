@@ -140,3 +140,56 @@ def test_element_pages_are_distinct_whatever_the_names():
     assert len(set(files)) == len(files) and not directories & set(files)
     assert all(len(step.encode()) <= 130 and step not in ("", "..") for p in files for step in p.split("/"))
     assert pages["r"] == "xml/r/index.html" and pages["r/index"] != "xml/r/index.html"
+
+
+# --- in the browser: the search box's link and "my daemon" (fixtures of tests/test_site_browser.py) --------------
+
+from test_site_browser import base_url, browser, page, pytestmark as browser_marks, site_dir  # noqa: E402, F401
+
+
+def in_browser(test):
+    """The marks of tests/test_site_browser.py: a browser test, skipped without Chromium or Playwright."""
+    for mark in browser_marks:
+        test = mark(test)
+    return test
+
+
+def verdicts(page, url: str) -> dict[str, str]:
+    page.goto(url)
+    page.locator("table.xml-rows .daemon-verdict").first.wait_for()
+    rows = page.locator("table.xml-rows tbody tr")
+    return {rows.nth(i).get_attribute("id") or "": " ".join(rows.nth(i).locator(".daemon-verdict").inner_text().split())
+            for i in range(rows.count())}
+
+
+@in_browser
+def test_my_daemon_marks_each_value_row_in_words(page, base_url):
+    seen = verdicts(page, base_url + "xml/domain/devices/disk.html?server=7.0.0")
+    assert seen["type=vhostuser"] == "✗ not accepted: documented since 7.1.0"
+    assert seen["type=nvme"] == "✓ works: documented since 6.0.0; the 7.0.0 schema accepts it"
+    assert seen["type=file"] == "✓ works: the 7.0.0 schema accepts it"
+    assert page.locator("table.xml-rows thead th").last.inner_text() == "On your daemon (libvirt 7.0.0)"
+    older = verdicts(page, base_url + "xml/domain/devices/disk.html?server=6.5.0")
+    assert older["type=file"] == "? unknown: the 7.0.0 schema, the oldest ingested, accepts it (earlier releases not analysed)"
+    inside = verdicts(page, base_url + "xml/network/forward.html?server=6.0.0")
+    assert inside["mode=open"] == "✓ works: documented since 5.5.0"
+    other = verdicts(page, base_url + "xml/domain/devices/disk.html?server=11.3.0&driver=lxc")
+    assert other["type=vhostvdpa"] == ("? cannot tell: documented for qemu (hypervisor 8.1.0 or later), not for lxc "
+                                       "(works: documented since 9.8.0; the 11.3.0 schema accepts it)")
+    mine = verdicts(page, base_url + "xml/domain/devices/disk.html?server=11.3.0&driver=qemu")
+    assert mine["type=vhostvdpa"] == "✓ works: documented since 9.8.0; the 11.3.0 schema accepts it; documented for qemu (hypervisor 8.1.0 or later)"
+
+
+@in_browser
+def test_a_search_result_opens_the_row_of_the_path(page, base_url):
+    page.goto(base_url + "index.html?server=7.0.0")
+    page.fill("#q", "type=vhostuser")
+    result = page.locator("#results li", has_text="domain/devices/disk/@type=vhostuser")
+    result.wait_for()
+    assert result.locator(".kind").text_content() == "XML path" and result.locator(".since").inner_text() == "7.1.0"
+    result.click()
+    page.wait_for_url("**/xml/domain/devices/disk.html?server=7.0.0#type=vhostuser")
+    assert page.locator("tr:target").get_attribute("id") == "type=vhostuser"
+    page.fill("#q", "metadata/*")
+    page.locator("#results li", has_text="domain/metadata/*").click()
+    page.wait_for_url("**/xml/domain/metadata/-2a.html?server=7.0.0")
