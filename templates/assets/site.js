@@ -540,11 +540,14 @@
     return m ? (+m[1]) * 1000000 + (+m[2]) * 1000 + (+(m[3] || 0)) : null;
   }
 
+  /* Read once: every result of every keystroke links with it, and only leaving the page changes it. */
+  var readSetting;
   function daemonSetting() {
+    if (readSetting !== undefined) return readSetting;
     var params = new URLSearchParams(location.search);
     var server = (params.get("server") || "").trim(), driver = (params.get("driver") || "").trim();
-    if (!server && !driver) return null;
-    return { server: server, key: versionKey(server), driver: driver };
+    readSetting = !server && !driver ? null : { server: server, key: versionKey(server), driver: driver };
+    return readSetting;
   }
 
   function daemonQuery(setting) {
