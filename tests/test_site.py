@@ -565,3 +565,16 @@ def test_search_index_finds_values_implementations_virsh_commands_and_xml_paths(
 def test_a_driver_built_from_backends_shows_each(out):
     page = (out / "symbol" / "virDomainUndefineFlags.html").read_text()
     assert '<span class="note">(backends: new 1.0.0, old 0.9.4)</span>' in page
+
+
+def test_versions_on_symbol_and_release_pages_carry_their_dates(out):
+    since = re.search(r'<dd class="since">(.*?)</dd>', (out / "symbol/virDomainUndefineFlags.html").read_text(), re.DOTALL).group(1)
+    assert Page(since).text.startswith("0.9.4 (2011-08-03)")
+    assert "9.0.0 (2023-01-16)" in section(out, "release/9.0.0.html", "function")  # virDomainFDAssociate
+    assert "(2011-08-03)" not in section(out, "release/11.3.0.html", "upper-bound")  # a bound has no date
+
+
+def test_compare_page_is_linked_from_the_release_pages(out):
+    assert "compare.html" in page(out, "releases.html").links and (out / "compare-data.js").is_file()
+    assert "../compare.html?from=9.0.0&to=11.3.0" in page(out, "release/9.0.0.html").links  # to the newest
+    assert "../compare.html?from=9.0.0&to=11.3.0" in page(out, "release/11.3.0.html").links  # the newest: from the one before

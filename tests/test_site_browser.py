@@ -623,3 +623,54 @@ def test_compare_works_from_file_urls(page, site_dir):
     found = compared(page, (site_dir / "compare.html").as_uri() + "?from=7.0.0&to=11.3.0")
     assert "VIR_DOMAIN_UNDEFINE_KEEP_TPM" in found["compare-enum"]
     assert page.locator('tr[data-symbol="VIR_DOMAIN_UNDEFINE_KEEP_TPM"] a').get_attribute("href").startswith("file://")
+
+
+# --- anchors and copy buttons (issue 14) ------------------------------------------------
+
+ANCHORS = """() => ({
+  headings: [...document.querySelectorAll('main h2, main h3')].map(h => [h.id, h.querySelector('a.anchor')?.getAttribute('href'),
+                                                                           h.querySelector('a.anchor')?.getAttribute('aria-label')]),
+  rows: [...document.querySelectorAll('main tbody tr[id]')].map(r => [r.id, r.querySelector('a.anchor')?.getAttribute('href')]),
+  ids: [...document.querySelectorAll('main [id]')].map(e => e.id),
+})"""
+
+
+@pytest.mark.parametrize("path", ["symbol/virDomainUndefineFlags.html", "driver/qemu.html", "matrix/hypervisor.html", "release/9.0.0.html"])
+def test_headings_and_rows_have_stable_unique_anchors(page, base_url, path):
+    page.goto(base_url + path)
+    first = page.evaluate(ANCHORS)
+    assert all(id_ and href == "#" + id_ and label.startswith("Link to section") for id_, href, label in first["headings"])
+    assert first["rows"] and all(href == "#" + id_ for id_, href in first["rows"])
+    assert first["headings"] or path.startswith("matrix/")  # a matrix page is one table
+    assert len(first["ids"]) == len(set(first["ids"]))
+    page.reload()
+    assert page.evaluate(ANCHORS) == first
+
+
+def test_row_anchor_names_the_driver_and_shows_on_focus(page, base_url):
+    page.goto(base_url + "symbol/virDomainUndefineFlags.html#row-qemu")
+    row = page.locator("#row-qemu")
+    assert row.get_attribute("data-driver") == "qemu"
+    link = row.locator("a.anchor")
+    assert link.evaluate("a => getComputedStyle(a).opacity") == "0"
+    link.focus()
+    assert link.evaluate("a => getComputedStyle(a).opacity") == "1" and link.get_attribute("aria-label") == "Link to row qemu"
+
+
+def test_copy_button_copies_the_symbol_name(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(base_url + "symbol/virDomainUndefineFlags.html")
+    tab.get_by_role("button", name="Copy the name virDomainUndefineFlags").click()
+    assert tab.locator("h1 .copied").text_content() == "Copied virDomainUndefineFlags"
+    assert tab.evaluate("navigator.clipboard.readText()") == "virDomainUndefineFlags"
+    context.close()
+
+
+def test_copy_button_falls_back_from_file_urls(page, site_dir):
+    page.goto((site_dir / "symbol" / "virDomainUndefineFlags.html").as_uri())
+    page.get_by_role("button", name="Copy the name virDomainUndefineFlags").click()
+    status = page.locator("h1 .copied")
+    page.wait_for_function("document.querySelector('h1 .copied').textContent !== ''")
+    assert status.get_attribute("role") == "status" and status.text_content() in ("Copied virDomainUndefineFlags",
+                                                                                    "Could not copy: select the name and copy it")

@@ -1026,3 +1026,118 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+/* Anchors and copy buttons (issue 14): on symbol, driver, matrix and release pages every h2/h3
+   and every table row naming a driver, flag or symbol gets an id (from its text: the same on
+   every load, unique in the page) and a "#" link shown on hover and focus; the name in a
+   symbol page's (or virsh, XML page's) heading gets a button that copies it. */
+(function () {
+  "use strict";
+
+  var ANCHORED = /\/(symbol|driver|matrix|release)\/[^\/]*$/;
+  var COPYABLE = /\/(symbol|virsh|xml)\/[^\/]*$/;
+  var COPY_WAIT = 1000;
+
+  function idFor(text, used) {
+    var base = text.trim().replace(/[^A-Za-z0-9_.]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+    var id = base, n = 2;
+    while (used[id] || (document.getElementById(id) && !used.hasOwnProperty(id))) id = base + "-" + n++;
+    used[id] = true;
+    return id;
+  }
+
+  function anchorLink(id, label) {
+    var link = document.createElement("a");
+    link.className = "anchor";
+    link.href = "#" + id;
+    link.setAttribute("aria-label", "Link to " + label);
+    /* the "#" is the style's (a.anchor::before): copied text and text read from the row stay the row's own */
+    return link;
+  }
+
+  function rowName(row) {
+    if (row.dataset.driver) return row.dataset.driver;
+    if (row.dataset.symbol) return row.dataset.symbol;
+    var cell = row.cells[0];
+    var code = cell && cell.querySelector("a code, code:not(.bit), a");
+    return code ? code.textContent : null;
+  }
+
+  function addAnchors(main) {
+    var used = {};
+    Array.prototype.forEach.call(main.querySelectorAll("h2, h3"), function (heading) {
+      var label = heading.textContent.trim();
+      if (!heading.id) heading.id = idFor(label, used);
+      else used[heading.id] = true;
+      heading.appendChild(document.createTextNode(" "));
+      heading.appendChild(anchorLink(heading.id, "section " + label));
+    });
+    Array.prototype.forEach.call(main.querySelectorAll("tbody tr"), function (row) {
+      var name = rowName(row);
+      if (!name || !row.cells[0]) return;
+      if (!row.id) row.id = idFor("row-" + name, used);
+      else used[row.id] = true;
+      row.cells[0].appendChild(document.createTextNode(" "));
+      row.cells[0].appendChild(anchorLink(row.id, "row " + name));
+    });
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView();
+  }
+
+  function copyText(text, done) {
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      done(ok);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      var settled = false;
+      var once = function (ok) { if (!settled) { settled = true; if (ok) done(true); else fallback(); } };
+      setTimeout(function () { once(false); }, COPY_WAIT);  /* a clipboard that never answers (file://, no permission) */
+      navigator.clipboard.writeText(text).then(function () { once(true); }, function () { once(false); });
+    } else {
+      fallback();
+    }
+  }
+
+  function addCopyButton(heading) {
+    var code = heading.querySelector("code");
+    if (!code) return;
+    var name = code.textContent;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.setAttribute("aria-label", "Copy the name " + name);
+    button.textContent = "Copy";
+    var status = document.createElement("span");
+    status.className = "copied";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      copyText(name, function (ok) {
+        status.textContent = ok ? "Copied " + name : "Could not copy: select the name and copy it";
+      });
+    });
+    code.parentNode.insertBefore(status, code.nextSibling);
+    code.parentNode.insertBefore(button, code.nextSibling);
+    code.parentNode.insertBefore(document.createTextNode(" "), button);
+  }
+
+  function start() {
+    var main = document.getElementById("main");
+    if (!main) return;
+    if (ANCHORED.test(location.pathname)) addAnchors(main);
+    var heading = main.querySelector("h1");
+    if (heading && COPYABLE.test(location.pathname)) addCopyButton(heading);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
