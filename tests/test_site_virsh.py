@@ -14,6 +14,7 @@ from test_site_browser import page as tab  # noqa: F401 (fixture)
 
 from kbgen.render.site import plain_names, render_site
 
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("virsh")
@@ -21,7 +22,7 @@ def out(tmp_path_factory) -> Path:
 
 
 def row_text(html: str, row_id: str) -> str:
-    match = re.search(rf'<(tr|li) id="{re.escape(row_id)}">(.*?)</\1>', html, re.S)
+    match = re.search(rf'<(tr|li) id="{re.escape(row_id)}">(.*?)</\1>', html, re.DOTALL)
     assert match, row_id
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(2)).split())
 
@@ -91,7 +92,7 @@ def test_symbol_pages_name_python_bindings_never_as_added_in_a_release(out):
             "it may be older)") in function
     constant = words(page(out, "symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html").text)
     assert "libvirt.VIR_DOMAIN_UNDEFINE_KEEP_TPM (constant; in every ingested python3-libvirt release from 9.0.0)" in constant
-    section = re.search(r'<section aria-labelledby="python-binding">.*?</section>', (out / "symbol" / "virDomainFDAssociate.html").read_text(), re.S)
+    section = re.search(r'<section aria-labelledby="python-binding">.*?</section>', (out / "symbol" / "virDomainFDAssociate.html").read_text(), re.DOTALL)
     assert "added" not in section.group(0).lower() and "from 11.3.0" in section.group(0)
     assert "Python binding" not in page(out, "symbol/VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.html").text  # no binding row in the fixture
 
