@@ -160,3 +160,21 @@ def test_conflicts_lists_every_disagreement(kb):
     out = kb("conflicts", "--kind", "symbol-vanished")[1]
     assert out.splitlines() == ["symbol-vanished (1)",
                                 "  VIR_DOMAIN_OLD_ONLY is in 7.0.0 but not in 12.8.0; libvirt never removes public symbols"]
+
+
+def test_check_a_typed_parameter_per_function_and_driver(kb):
+    """A typed-parameter macro is judged like a flag: the function first, then whether the driver's
+    virTypedParamsValidate list names it at the daemon's release; the error is virTypedParamsValidate's."""
+    def result(server, driver=None):
+        args = ["--driver", driver] if driver else []
+        return json.loads(kb("check", "--json", "--server", server, *args, "VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME")[1])["results"][0]
+
+    works = result("12.8.0", "fake")
+    assert works["works"] is True and works["functions"][0]["function"] == "virDomainSetBlockIoTune"
+    assert "fake's virDomainSetBlockIoTune accepts 'group_name'" in works["reason"]
+    assert result("7.0.0", "fake")["works"] is None  # inside the bounds of the list's arrival
+    older = result("1.2.9", "fake")
+    assert older["works"] is False and older["failure"] == "unsupported-parameter"
+    assert older["error"] == "argument unsupported: parameter 'group_name' not supported"
+    assert older["error_code"] == "VIR_ERR_ARGUMENT_UNSUPPORTED"
+    assert result("12.8.0")["reason"] == "the typed parameter exists in that release; pass --driver to check a driver"

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from kbgen.answers import (
     argmessages,
+    arguments,
     bindingmessages,
     flagbits,
     flagmessages,
@@ -260,6 +261,9 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, 
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
         found = answer | _check_flag(conn, symbol, version_key(server), driver, query.taking_api(symbol, api))
         return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+    if symbol["kind"] == "macro" and symbol.get("taken_by_params"):
+        found = answer | _check_param(conn, symbol, version_key(server), driver, query.taking_api(symbol, api, "taken_by_params"))
+        return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
     return _with_failure(answer | {"works": None, "error": None, "works_from": symbol["since"],
                                    "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"})
 
@@ -268,6 +272,7 @@ FAILURES = {  # the start of a predicted error -> its kind and the error code li
     "unknown procedure": ("unknown-procedure", "VIR_ERR_NO_SUPPORT"),  # the client turns the daemon's VIR_ERR_RPC into NO_SUPPORT
     "this function is not supported by the connection driver": ("not-supported", "VIR_ERR_NO_SUPPORT"),
     "invalid argument: unsupported flags": ("unsupported-flags", "VIR_ERR_INVALID_ARG"),
+    "argument unsupported: parameter": ("unsupported-parameter", "VIR_ERR_ARGUMENT_UNSUPPORTED"),  # virTypedParamsValidate
 }
 
 
@@ -325,11 +330,26 @@ def _driver_later(conn, symbol: dict, driver: str, gap: dict) -> dict:
 
 def _check_flag(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
     if driver is None:
-        arrived = _arrived(symbol["since"], server)
-        reason = (f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server) if arrived is not True
-                  else "the flag exists in that release; pass --driver to check a driver")
-        return {"works": arrived, "error": None, "works_from": symbol["since"], "reason": reason}
-    verdicts = [_flag_at(conn, symbol, v, server) for v in flagbits.flag_by_driver(conn, symbol, driver, api)]
+        return _without_driver(symbol, server, "flag")
+    return _combined([_flag_at(conn, symbol, v, server) for v in flagbits.flag_by_driver(conn, symbol, driver, api)])
+
+
+def _check_param(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
+    if driver is None:
+        return _without_driver(symbol, server, "typed parameter")
+    return _combined([_param_at(conn, symbol, v, server) for v in arguments.param_acceptance(conn, symbol, driver)
+                      if api is None or v["function"] == api])
+
+
+def _without_driver(symbol: dict, server: int, what: str) -> dict:
+    arrived = _arrived(symbol["since"], server)
+    reason = (f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server) if arrived is not True
+              else f"the {what} exists in that release; pass --driver to check a driver")
+    return {"works": arrived, "error": None, "works_from": symbol["since"], "reason": reason}
+
+
+def _combined(verdicts: list[dict]) -> dict:
+    """One verdict of the functions taking a flag or parameter: the failing one first, else whether any cannot tell."""
     if len(verdicts) == 1:
         return {key: verdicts[0][key] for key in ("works", "error", "works_from", "reason")} | {"functions": verdicts}
     failing = next((v for v in verdicts if v["works"] is False), None)
@@ -363,6 +383,31 @@ def _flag_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
         return answer | {"works": None, "error": None, "works_from": None, "reason": f"unknown (newest analysed source: {tree})"}
     why = verdict["reason"] or f"no flag check of the {driver} driver is recorded for {function}"
     return answer | {"works": None, "error": None, "works_from": None, "reason": f"the {driver} driver's mask is unknown ({why})"}
+
+
+def _param_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
+    """Whether the daemon's driver accepts the typed parameter in one function (an arguments.param_acceptance verdict) at SERVER."""
+    function, driver = verdict["function"], verdict["driver"]
+    api = _check_function(conn, _function_symbol(conn, function), server, driver)
+    answer = {"function": function, "status": verdict["status"]}
+    if api["works"] is not True:
+        return answer | api
+    status, tree, param = verdict["status"], verdict["tree"], symbol["macro_value"]
+    error = f"argument unsupported: parameter '{param}' not supported"
+    if status == "accepted":
+        arrived = _arrived(verdict["since"], server)
+        return answer | {"works": arrived, "error": error if arrived is False else None, "works_from": verdict["since"],
+                         "reason": f"{driver}'s {function} accepts '{param}' {since_text(verdict['since'])}" + _inside(arrived, server)}
+    if status in ("rejected", "past-sources") and tree and server <= version_key(tree):
+        return answer | {"works": False, "error": error, "works_from": None,
+                         "reason": f"no analysed virTypedParamsValidate list of the {driver} driver names '{param}' (analysed up to {tree})"}
+    if status in ("rejected", "past-sources") and _arrived(symbol["since"], server) is False:
+        return answer | {"works": False, "error": error, "works_from": symbol["since"],
+                         "reason": f"{symbol['name']} was added in {dated_text(symbol['since'])}, after the daemon"}
+    if status in ("rejected", "past-sources"):
+        return answer | {"works": None, "error": None, "works_from": None, "reason": f"unknown (newest analysed source: {tree})"}
+    why = verdict["reason"] or f"no typed-parameter check of the {driver} driver is recorded for {function}"
+    return answer | {"works": None, "error": None, "works_from": None, "reason": f"the {driver} driver's parameter list is unknown ({why})"}
 
 
 def _accepted_reason(symbol: dict, verdict: dict, server: int) -> str:

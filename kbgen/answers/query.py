@@ -81,11 +81,11 @@ def _bindings_calling(conn, c_symbol: str) -> list[dict]:
     return [{"binding": r["name"], "first_release": r["first_release"], "last_release": r["last_release"]} for r in rows]
 
 
-def taking_api(flag: dict, api: str | None) -> str | None:
-    """API as spelt among the functions taking FLAG (any case); BadQuery naming them otherwise."""
+def taking_api(flag: dict, api: str | None, key: str = "taken_by") -> str | None:
+    """API as spelt among the functions taking FLAG (a typed parameter with KEY taken_by_params; any case); BadQuery naming them otherwise."""
     if api is None:
         return None
-    names = {f["name"].lower(): f["name"] for f in flag["taken_by"]}
+    names = {f["name"].lower(): f["name"] for f in flag[key]}
     if api.lower() not in names:
         raise BadQuery(f"--api {api!r}: {flag['name']} is taken by {', '.join(names.values()) or 'no function'}")
     return names[api.lower()]
