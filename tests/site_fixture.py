@@ -341,6 +341,7 @@ MESSAGES = [
             "storage_driver.c", "virStorageVolLookupByPath", 1),
     message("parameter '%1$s' not supported", "VIR_ERR_ARGUMENT_UNSUPPORTED", "util", "virTypedParamsValidate", "virtypedparam.c"),
     message("command '%1$s' doesn't support option --%2$s", None, "virsh", "vshCmddefGetOption", "vsh.c"),
+    message("Domain '%1$s' could not be suspended", None, "virsh", "cmdDomPMSuspend", "virsh-domain.c"),  # a virsh handler's
     message("no domain '%1$s'", "VIR_ERR_NO_DOMAIN", "test", "testDomObjFromDomain", "test_driver.c"),
     message("%1$s is too long: %2$s", "VIR_ERR_INVALID_ARG", "util", "virStrcpy", "virstring.c"),
 ]

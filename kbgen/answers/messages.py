@@ -107,6 +107,7 @@ def message_finding(conn, rows: list, match, line: str, rules: dict) -> dict:
     code = next((c for c in (s["code"] for s in sites) if c and line[:match.start()].rstrip().endswith(codes.get(c, "\0"))), None)
     first = next((s for s in sites if s["code"] == code), sites[0]) if code else sites[0]
     rule = _rule(rules, first, rows[0]["template"], match.group(0))
+    command = virsh_command(conn, first)
     apis = list(dict.fromkeys(a for s in sites for a in s["apis"]))[:MAX_APIS]
     trees = [r[0] for r in conn.execute("SELECT version FROM releases WHERE has_source ORDER BY version_key")]
     known = {r["first_tree"] for r in rows} | {r["last_tree"] for r in rows}
@@ -115,8 +116,8 @@ def message_finding(conn, rows: list, match, line: str, rules: dict) -> dict:
         "template": rows[0]["template"], "code": first["code"], "prefix": codes.get(first["code"]) if code else None,
         "component": first["component"], "function": first["function"], "file": first["file"],
         "sites": sites[:MAX_SITES], "site_count": len(sites), "apis": apis, "first_tree": span[0], "last_tree": span[1],
-        "analysed_trees": trees, "problem": rule["kind"],
-        "meaning": f"{_raiser(first, apis, max(s['api_count'] for s in sites))}: {rule['meaning']}{_tree_note(span, trees)}",
+        "analysed_trees": trees, "problem": rule["kind"], "virsh_command": command["name"] if command else None,
+        "meaning": f"{_raiser(first, apis, max(s['api_count'] for s in sites), command)}: {rule['meaning']}{_tree_note(span, trees)}",
         "advice": rule["advice"],
     }
 
@@ -143,9 +144,27 @@ def _rule(rules: dict, site: dict, template: str, matched: str) -> dict:
     raise ValueError("explain_patterns.json: the last message rule must match every message")
 
 
-def _raiser(site: dict, apis: list[str], reaching: int) -> str:
+def virsh_command(conn, site: dict) -> dict | None:
+    """The virsh command whose handler raises a message (SITE), with the APIs it calls, fallbacks last; None for other code."""
+    if site["component"] != "virsh" or not site["function"]:
+        return None
+    row = conn.execute("SELECT name FROM virsh_commands WHERE handler = ? AND alias_of IS NULL ORDER BY name LIMIT 1",
+                       (site["function"],)).fetchone()
+    if row is None:
+        return None
+    calls = conn.execute("SELECT api FROM virsh_calls WHERE command = ? ORDER BY fallback_of IS NOT NULL, api", (row[0],))
+    return {"name": row[0], "apis": [r[0] for r in calls]}
+
+
+def _raiser(site: dict, apis: list[str], reaching: int, command: dict | None) -> str:
     where = f"{site['function']} ({site['file']})" if site["function"] else site["file"]
-    text = f"the {site['component']} code's {where} raises it" + (f" as {site['code']}" if site["code"] else "")
+    code = f" as {site['code']}" if site["code"] else ""
+    if command:
+        calls = command["apis"]
+        return (f"virsh {command['name']}: its handler {where} raises it{code}; the command calls "
+                + (", ".join(calls[:MAX_APIS]) + (f" and {len(calls) - MAX_APIS} more APIs" if len(calls) > MAX_APIS else "")
+                   if calls else "no public API the analysis found"))
+    text = f"the {site['component']} code's {where} raises it{code}"
     if apis:
         more = reaching - len(apis)
         text += f", reached from {', '.join(apis)}" + (f" and {more} more APIs" if more > 0 else "")

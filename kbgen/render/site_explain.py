@@ -25,6 +25,7 @@ def message_facts(conn: sqlite3.Connection) -> dict:
         "api_groups": _grouped(conn, "SELECT DISTINCT api, driver_group FROM driver_support ORDER BY 1, 2"),
         "newest_release": newest[0] if newest else None,
         "catalogue": _catalogue(conn),
+        "virsh_handlers": _virsh_handlers(conn),
         "bindings": {r[0]: [r[1], r[2]] for r in conn.execute("SELECT name, c_symbol, first_release FROM bindings ORDER BY name")},
         "oldest_binding": bindings.oldest_binding_release(conn),
         "release_dates": dict(conn.execute("SELECT version, date FROM release_dates ORDER BY version_key").fetchall()),
@@ -53,6 +54,15 @@ def _catalogue(conn) -> dict:
         "prefixes": messages._codes(conn),
         "analysed_trees": [r[0] for r in conn.execute("SELECT version FROM releases WHERE has_source ORDER BY version_key")],
     }
+
+
+def _virsh_handlers(conn) -> dict[str, list[str]]:
+    """A virsh handler -> [its command, the APIs the command calls] (messages.virsh_command), for virsh's own messages."""
+    found = {}
+    for (handler,) in conn.execute("SELECT DISTINCT handler FROM virsh_commands WHERE handler IS NOT NULL AND alias_of IS NULL ORDER BY 1"):
+        command = messages.virsh_command(conn, {"component": "virsh", "function": handler})
+        found[handler] = [command["name"], *command["apis"]]
+    return found
 
 
 def _grouped(conn, sql: str) -> dict[str, list[str]]:

@@ -244,6 +244,14 @@
     return " (this wording is in the sources of " + span[1] + " and older only: newer releases word it differently or dropped it)";
   }
 
+  /* As messages._raiser() for a virsh handler: COMMAND is [its name, the APIs it calls]. */
+  function virshRaiser(command, where, code) {
+    var calls = command.slice(1);
+    var head = ["virsh " + command[0] + ": its handler " + where + " raises it" + (code ? " as " + code : "") + "; the command calls "];
+    if (!calls.length) return head.concat(["no public API the analysis found"]);
+    return head.concat(listed(calls.slice(0, MAX_APIS)), calls.length > MAX_APIS ? [" and " + (calls.length - MAX_APIS) + " more APIs"] : []);
+  }
+
   /* As messages.message_finding(): who raises the message, through which APIs, in which trees, and its kind of problem. */
   function messageFinding(kb, group, match, line) {
     var catalogue = kb.catalogue;
@@ -262,8 +270,11 @@
     var span = positions.every(function (i) { return i >= 0; })
       ? [trees[Math.min.apply(null, positions)], trees[Math.max.apply(null, positions)]] : [sites[0].first_tree, sites[0].last_tree];
     var where = first.function ? first.function + " (" + pyText(first.file) + ")" : pyText(first.file);
+    var command = first.component === "virsh" && first.function ? own(kb.data.virsh_handlers, first.function) : undefined;
     var raiser = ["the " + pyText(first.component) + " code's " + where + " raises it" + (first.code ? " as " + first.code : "")];
-    if (apis.length) {
+    if (command) {
+      raiser = virshRaiser(command, where, first.code);
+    } else if (apis.length) {
       var more = Math.max.apply(null, sites.map(function (s) { return s.api_count; })) - apis.length;
       raiser = raiser.concat([", reached from "], listed(apis), more > 0 ? [" and " + more + " more APIs"] : []);
     }
