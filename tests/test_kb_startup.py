@@ -38,6 +38,8 @@ QUESTIONS = [
     ["proc", "261"],
     ["explain", "error: unknown procedure: 261"],
     ["check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration"],
+    ["since", "domain/devices/disk/@type=vhostuser"],  # an XML path (answers/xmlpaths.py)
+    ["search", "disk"],  # symbols and XML paths
 ]
 
 
@@ -92,6 +94,7 @@ WITHOUT_RE = [  # re is for explain, --json (json imports it) and suggestions (d
     ["since", "virDomainUndefineFlags"], ["proc", "261"], ["diff", "9.0.0", "11.3.0"], ["drivers", "qemu"],
     ["check", "--server", "0.9.9", "--driver", "qemu", "virDomainPMSuspendForDuration"],
     ["check", "--server", "0.9.3", "--driver", "qemu", "VIR_DOMAIN_UNDEFINE_MANAGED_SAVE"],
+    ["since", "domain/devices/disk/@type=vhostuser"], ["since", "domain/devices/disk/@type=file"], ["search", "disk"],
 ]
 
 
@@ -101,3 +104,13 @@ def test_kb_answers_without_importing_re(fixture_db, tmp_path, question):
     result = subprocess.run([sys.executable, "-c", probe, "--db", str(fixture_db), *question], capture_output=True, text=True,
                             env=clean_env(tmp_path), timeout=60, check=False)
     assert next(line for line in result.stderr.splitlines() if line.startswith("LOADED ")) == "LOADED []"
+
+
+@pytest.mark.parametrize("path", ["--db", "snapshot"])
+def test_kb_check_xml_imports_nothing_of_the_build_side(paths, path, tmp_path):
+    """xml.etree (and the re it imports) is read only to parse the document; nothing of the build side."""
+    document = tmp_path / "vm.xml"
+    document.write_text("<domain type='kvm'><devices><disk type='file'/></devices></domain>")
+    prefix, env = paths[path]
+    code, loaded = run_kb([*prefix, "check", "--server", "7.0.0", "--xml", str(document)], env)
+    assert code in (0, 3, 4) and loaded == []

@@ -115,3 +115,66 @@ def test_a_release_between_two_schemas_lies_within_the_bound():
 
 def test_ancestors_go_from_the_attribute_of_a_value_outwards():
     assert xmlpaths.ancestors("domain/devices/disk/@type=a/b") == ["domain/devices/disk/@type", "domain/devices/disk", "domain/devices", "domain"]
+
+
+def test_a_path_in_another_case_is_found_as_stored(kb):
+    code, out, _ = kb("--json", "since", "DOMAIN/Devices/disk/@TYPE=vhostuser")
+    assert code == 0 and json.loads(out)["results"][0]["path"] == "domain/devices/disk/@type=vhostuser"
+
+
+def test_search_counts_every_path_and_returns_the_best_first(kb):
+    _, out, _ = kb("--json", "search", "disk", "--limit", "500")
+    every = json.loads(out)
+    _, out, _ = kb("--json", "search", "disk", "--limit", "2")
+    limited = json.loads(out)
+    assert every["paths_total"] == len(every["paths"]) > 2
+    assert limited["paths_total"] == every["paths_total"] and limited["paths"] == every["paths"][:2]
+
+
+def statements(fixture_db, ask) -> list[str]:
+    """The SQL statements (parameters bound) that ASK(conn) runs on the fixture knowledge base."""
+    from kbgen.store.reader import open_database
+
+    conn, run = open_database(fixture_db), []
+    conn.set_trace_callback(run.append)
+    try:
+        ask(conn)
+        return [sql for sql in run if sql.lstrip().upper().startswith("SELECT") or sql.lstrip().upper().startswith("WITH")]
+    finally:
+        conn.close()
+
+
+def full_scans(fixture_db, sql: str) -> list[str]:
+    from kbgen.store.reader import open_database
+
+    conn = open_database(fixture_db)
+    try:
+        return [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql) if row[3].startswith("SCAN xml_paths")]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("path", ["domain/devices/disk/@type=vhostuser", "domain/devices/disk/@type=file", "domain"])
+def test_since_path_reads_xml_paths_by_index_only(fixture_db, path):
+    run = statements(fixture_db, lambda conn: xmlpaths.since_path(conn, path))
+    assert any("xml_paths" in sql for sql in run)
+    assert {sql: full_scans(fixture_db, sql) for sql in run} == {sql: [] for sql in run}
+
+
+def test_check_xml_asks_as_many_queries_for_a_larger_document(fixture_db, document):
+    small = document(DOMAIN.format("<disk type='file'/>"), "small.xml")
+    large = document(DOMAIN.format("<disk type='file'/><disk type='vhostuser'/><disk type='nvme'/><floppy/>")
+                     .replace("<devices>", "<metadata/><devices>"), "large.xml")
+    counts = [len(statements(fixture_db, lambda conn, f=f: xmlpaths.check_xml(conn, "7.0.0", None, f))) for f in (small, large)]
+    assert counts[0] == counts[1]
+
+
+def test_schema_releases_are_those_of_some_path_oldest_first(fixture_db):
+    from kbgen.store.reader import open_database
+
+    conn = open_database(fixture_db)
+    try:
+        ends = {r for row in conn.execute("SELECT first_release, last_release FROM xml_paths") for r in row}
+        assert xmlpaths.schema_releases(conn) == sorted(ends, key=version_key) == ["7.0.0", "12.8.0"]
+    finally:
+        conn.close()

@@ -21,8 +21,9 @@ DOCUMENT_KIND = "xml-document"
 
 
 def schema_releases(conn: sqlite3.Connection) -> list[str]:
-    """The ingested releases with schemas, oldest first."""
-    rows = conn.execute("SELECT first_release, first_key FROM xml_paths UNION SELECT last_release, last_key FROM xml_paths ORDER BY 2")
+    """The ingested releases with schemas (the first or last of some path), oldest first: two index probes a release."""
+    rows = conn.execute("SELECT version FROM releases r WHERE EXISTS (SELECT 1 FROM xml_paths WHERE first_key = r.version_key)"
+                        " OR EXISTS (SELECT 1 FROM xml_paths WHERE last_key = r.version_key) ORDER BY version_key")
     return [r[0] for r in rows]
 
 
@@ -33,10 +34,16 @@ def since_path(conn: sqlite3.Connection, text: str) -> dict:
     """Since when PATH is accepted: the docs' note where attached and agreeing, else the schema bound; NotFound with
     the paths sharing its last step."""
     path = normal_path(conn, text)
-    row = conn.execute("SELECT * FROM xml_paths WHERE path = ? COLLATE NOCASE ORDER BY path = ? DESC LIMIT 1", (path, path)).fetchone()
+    row = path_row(conn, path)
     if row is None:
         raise query.NotFound(text, suggest_paths(conn, path))
     return path_answer(conn, row, schema_releases(conn))
+
+
+def path_row(conn, path: str):
+    """PATH's row: the exact path (the primary key), else one differing only in case (a scan: no index folds case)."""
+    row = conn.execute("SELECT * FROM xml_paths WHERE path = ?", (path,)).fetchone()
+    return row or conn.execute("SELECT * FROM xml_paths WHERE path = ? COLLATE NOCASE LIMIT 1", (path,)).fetchone()
 
 
 def normal_path(conn, text: str) -> str:
@@ -45,25 +52,43 @@ def normal_path(conn, text: str) -> str:
     if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     root, slash, rest = head.partition("/")
-    row = conn.execute("SELECT path FROM xml_paths WHERE format = ? AND instr(path, '/') = 0 AND kind = 'element'", (root,)).fetchone()
-    return (row[0] if row else root) + slash + rest + eq + value
+    return _root_element(conn, root) + slash + rest + eq + value
+
+
+def _root_element(conn, name: str) -> str:
+    """The root element of the format NAME (storagepool: pool), else NAME; a format named after its root element (domain)
+    is found by the primary key, not by scanning the format's paths."""
+    if conn.execute("SELECT 1 FROM xml_paths WHERE path = ?1 AND format = ?1 AND kind = 'element'", (name,)).fetchone():
+        return name
+    row = conn.execute("SELECT path FROM xml_paths WHERE format = ? AND instr(path, '/') = 0 AND kind = 'element'", (name,)).fetchone()
+    return row[0] if row else name
 
 
 def path_answer(conn, row, schemas: list[str]) -> dict:
+    """`kb since PATH`'s answer: path_facts, then the documented ancestor, the hypervisors, sources and disagreements."""
+    facts = path_facts(row, schemas)
+    documented = facts["documented"]
+    ancestor = None if documented else documented_ancestor(conn, row["path"], schemas)
+    sources = [row["schema_origin"]] + ([row["doc_origin"]] if documented else []) + ([ancestor["documented"]["origin"]] if ancestor else [])
+    return facts | {"ancestor": ancestor, "hypervisors": _noted_hypervisors(documented), "sources": sources,
+                    "disagreements": _disagreements(conn, row["path"])}
+
+
+def path_facts(row, schemas: list[str]) -> dict:
+    """What the row itself says of its path (no query: `kb check --xml` asks this of every path of a document)."""
     schema = schema_bound(row, schemas)
     documented = _documented(row, schema)
-    ancestor = None if documented else documented_ancestor(conn, row["path"], schemas)
     since = _since(documented, schema)
-    sources = [row["schema_origin"]] + ([row["doc_origin"]] if documented else []) + ([ancestor["documented"]["origin"]] if ancestor else [])
     return {
         "path": row["path"], "format": row["format"], "kind": row["kind"],
         "since": since, "since_source": "docs" if since is not schema else "schema",
         "schema_since": schema, "first_release": row["first_release"], "last_release": row["last_release"],
-        "oldest_schema": schemas[0], "dropped": _dropped(row, schemas),
-        "documented": documented, "ancestor": ancestor,
-        "hypervisors": documented["hypervisors"] if documented else [],
-        "sources": sources, "disagreements": _disagreements(conn, row["path"]),
+        "oldest_schema": schemas[0], "dropped": _dropped(row, schemas), "documented": documented,
     }
+
+
+def _noted_hypervisors(documented: dict | None) -> list[dict]:
+    return documented["hypervisors"] if documented else []
 
 
 def schema_bound(row, schemas: list[str]) -> dict:
@@ -123,10 +148,12 @@ def documented_ancestor(conn, path: str, schemas: list[str]) -> dict | None:
 
 
 def _disagreements(conn, path: str) -> list[dict]:
+    rows = conn.execute("SELECT * FROM disagreements WHERE subject = ? ORDER BY rowid", (path,)).fetchall()
+    if not rows:
+        return []  # json (and the re it imports) only for a path with a disagreement: kb's start-up
     import json
 
-    return [{"subject": r["subject"], "kind": r["kind"], "detail": r["detail"], "values": json.loads(r["values"])}
-            for r in conn.execute("SELECT * FROM disagreements WHERE subject = ? ORDER BY rowid", (path,))]
+    return [{"subject": r["subject"], "kind": r["kind"], "detail": r["detail"], "values": json.loads(r["values"])} for r in rows]
 
 
 def suggest_paths(conn, path: str, limit: int = 5) -> list[str]:
@@ -155,11 +182,12 @@ def search_paths(conn: sqlite3.Connection, pattern: str, limit: int) -> dict:
         rank = ("CASE WHEN path = :text COLLATE NOCASE THEN 0 WHEN path LIKE :suffix ESCAPE '\\' THEN 1"
                 " WHEN path LIKE :infix ESCAPE '\\' THEN 2 END")
     escaped = query._like_escape(pattern)
-    params = {"text": pattern, "glob": pattern.lower(), "suffix": "%" + escaped, "infix": f"%{escaped}%"}
-    rows = conn.execute(f"SELECT *, {rank} AS rank FROM xml_paths"
-                        " WHERE rank IS NOT NULL ORDER BY rank, length(path), path", params).fetchall()
+    params = {"text": pattern, "glob": pattern.lower(), "suffix": "%" + escaped, "infix": f"%{escaped}%", "limit": limit}
+    # Every path is ranked (a substring matches anywhere: no index helps), but only the LIMIT best become Python rows.
+    rows = conn.execute(f"SELECT *, {rank} AS rank, count(*) OVER () AS total FROM xml_paths"
+                        " WHERE rank IS NOT NULL ORDER BY rank, length(path), path LIMIT :limit", params).fetchall()
     schemas = schema_releases(conn) if rows else []
-    return {"paths_total": len(rows), "paths": [_search_result(r, schemas) for r in rows[:limit]]}
+    return {"paths_total": rows[0]["total"] if rows else 0, "paths": [_search_result(r, schemas) for r in rows]}
 
 
 def _search_result(row, schemas: list[str]) -> dict:
@@ -181,7 +209,7 @@ def check_xml(conn: sqlite3.Connection, server: str, driver: str | None, file: s
     if tag not in rows:
         roots = [r[0] for r in conn.execute("SELECT path FROM xml_paths WHERE instr(path, '/') = 0 AND kind = 'element' ORDER BY path")]
         raise query.BadQuery(f"{file}: the root element <{tag}> is no libvirt format the schemas know; they know {', '.join(roots)}")
-    judge = _Judge(conn, rows, schema_releases(conn), version_key(server), driver)
+    judge = _Judge(rows, schema_releases(conn), version_key(server), driver)
     findings, checked = judge.document(root)
     works = False if any(f["works"] is False for f in findings) else None if findings else True
     return {"kind": DOCUMENT_KIND, "name": file, "format": rows[tag]["format"], "root": tag, "server": server,
@@ -234,8 +262,8 @@ def _local(name: str) -> str:
 class _Judge:
     """One document's nodes against the schema paths of its format, at one server release."""
 
-    def __init__(self, conn, rows: dict, schemas: list[str], server: int, driver: str | None):
-        self.conn, self.rows, self.schemas, self.server, self.driver = conn, rows, schemas, server, driver
+    def __init__(self, rows: dict, schemas: list[str], server: int, driver: str | None):
+        self.rows, self.schemas, self.server, self.driver = rows, schemas, server, driver
         self.valued = {p.partition("=")[0] for p, r in rows.items() if r["kind"] == "value"}
         self.seen: set[str] = set()
         self.findings: list[dict] = []
@@ -305,18 +333,19 @@ class _Judge:
     def _verdict(self, path: str, row) -> dict | None:
         if row is None:
             return self._unknown()
-        answer = path_answer(self.conn, row, self.schemas)
+        answer = path_facts(row, self.schemas)
+        noted = _noted_hypervisors(answer["documented"])
         since, arrived = answer["since"], _arrived(answer["since"], self.server)
-        base = {"since": since, "hypervisors": answer["hypervisors"]}
+        base = {"since": since, "hypervisors": noted}
         if arrived is not True:
             return {"works": arrived, "reason": _newer_reason(answer, arrived, self.server)} | base
         dropped = answer["dropped"]
         if dropped and _arrived(dropped, self.server) is not False:
             gone = _arrived(dropped, self.server)
             return {"works": False if gone else None, "reason": f"in the {dropped['after']} schema, not in {dropped['upper']}'s"} | base
-        named = [h["driver"] for h in answer["hypervisors"]]
+        named = [h["driver"] for h in noted]
         if self.driver and named and self.driver not in named:
-            hypervisors = ", ".join(_hypervisor_text(h) for h in answer["hypervisors"])
+            hypervisors = ", ".join(_hypervisor_text(h) for h in noted)
             return {"works": None, "reason": f"cannot tell: the docs give it for {hypervisors}, not for {self.driver}"} | base
         return None
 

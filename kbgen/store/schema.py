@@ -6,7 +6,7 @@ two in step). The writer (writer.py) creates it; the reader (reader.py) checks i
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 # Tables of libvirt's prose: in the knowledge base a build writes, never in the committed snapshot
 # (data/snapshot), so a knowledge base made from the snapshot has them empty.
@@ -141,7 +141,7 @@ SCHEMA: dict[str, tuple[dict[str, type], tuple[str, ...], list[tuple[str, ...]]]
             "hypervisor_versions": str, "doc_method": str, "doc_origin": str,
         },
         ("path",),
-        [("format",)],
+        [("format",), ("first_key",), ("last_key",)],  # first_key, last_key: the releases with schemas (answers/xmlpaths.py)
     ),
     "xml_notes": (
         {
