@@ -178,3 +178,34 @@ def test_check_a_typed_parameter_per_function_and_driver(kb):
     assert older["error"] == "argument unsupported: parameter 'group_name' not supported"
     assert older["error_code"] == "VIR_ERR_ARGUMENT_UNSUPPORTED"
     assert result("12.8.0")["reason"] == "the typed parameter exists in that release; pass --driver to check a driver"
+
+
+@pytest.fixture(scope="module")
+def site_db(tmp_path_factory):
+    from site_fixture import write_site_db
+
+    return write_site_db(tmp_path_factory.mktemp("values") / "kb.sqlite")
+
+
+def test_check_an_enum_value_a_driver_validates(site_db, capsys):
+    """A value of a validated argument (a PM suspend target) is judged from the driver's check in the analysed tree nearest
+    to the daemon's release; before the oldest tree that accepts it, nothing is known."""
+    def result(server, driver, *words):
+        code = kb_main(["--db", str(site_db), "check", "--json", "--server", server, "--driver", driver, *words])
+        return code, json.loads(capsys.readouterr().out)["results"]
+
+    code, [works] = result("11.3.0", "qemu", "VIR_NODE_SUSPEND_TARGET_DISK")
+    assert code == 0 and works["works"] is True
+    assert works["reason"] == ("the qemu driver's check of target in virDomainPMSuspendForDuration (11.3.0: qemu_driver.c:15942)"
+                               " accepts VIR_NODE_SUSPEND_TARGET_DISK")
+    code, [before] = result("9.0.0", "qemu", "VIR_NODE_SUSPEND_TARGET_DISK")
+    assert code == 4 and before["reason"].endswith("not known for releases before 11.3.0")
+
+
+def test_check_a_virsh_command_line_checks_the_values_its_options_give(site_db, capsys):
+    code = kb_main(["--db", str(site_db), "check", "--json", "--server", "11.3.0", "--driver", "qemu", "--",
+                    "virsh", "dompmsuspend", "--target", "disk"])
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert code == 0
+    assert [(r["name"], r["works"]) for r in results] == [("virDomainPMSuspendForDuration", True), ("VIR_NODE_SUSPEND_TARGET_DISK", True)]
+    assert [f["function"] for f in results[1]["functions"]] == ["virDomainPMSuspendForDuration"]

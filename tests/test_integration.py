@@ -435,7 +435,12 @@ def test_check_a_virsh_command_line(real, capsys):
                            "virsh", "dompmsuspend", "dom", "hybrid")
     assert code == 3
     assert [(r["name"], r["error"]) for r in answer["results"]] == [
-        ("virDomainPMSuspendForDuration", "unknown procedure: 261")]
+        ("virDomainPMSuspendForDuration", "unknown procedure: 261"), ("VIR_NODE_SUSPEND_TARGET_HYBRID", "unknown procedure: 261")]
+    code, answer = kb_json(real[0], capsys, "check", "--server", "11.3.0", "--driver", "libxl", "--",
+                           "virsh", "dompmsuspend", "dom", "hybrid")
+    assert code == 3  # libxl's check of the target accepts only VIR_NODE_SUSPEND_TARGET_MEM
+    assert [(r["name"], r["works"]) for r in answer["results"]] == [
+        ("virDomainPMSuspendForDuration", True), ("VIR_NODE_SUSPEND_TARGET_HYBRID", False)]
 
 
 def test_since_xml_paths(real, capsys):

@@ -261,6 +261,9 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, 
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
         found = answer | _check_flag(conn, symbol, version_key(server), driver, query.taking_api(symbol, api))
         return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+    if symbol["kind"] == "enum" and any(t["role"] == "validated" for t in symbol.get("taken_as_argument", [])):
+        found = answer | _check_value(conn, symbol, version_key(server), driver, api)
+        return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
     if symbol["kind"] == "macro" and symbol.get("taken_by_params"):
         found = answer | _check_param(conn, symbol, version_key(server), driver, query.taking_api(symbol, api, "taken_by_params"))
         return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
@@ -341,6 +344,13 @@ def _check_param(conn, symbol: dict, server: int, driver: str | None, api: str |
                       if api is None or v["function"] == api])
 
 
+def _check_value(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
+    if driver is None:
+        return _without_driver(symbol, server, "value")
+    return _combined([_value_at(conn, symbol, t, driver, server) for t in symbol["taken_as_argument"]
+                      if t["role"] == "validated" and (api is None or t["name"].lower() == api.lower())])
+
+
 def _without_driver(symbol: dict, server: int, what: str) -> dict:
     arrived = _arrived(symbol["since"], server)
     reason = (f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server) if arrived is not True
@@ -408,6 +418,34 @@ def _param_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
         return answer | {"works": None, "error": None, "works_from": None, "reason": f"unknown (newest analysed source: {tree})"}
     why = verdict["reason"] or f"no typed-parameter check of the {driver} driver is recorded for {function}"
     return answer | {"works": None, "error": None, "works_from": None, "reason": f"the {driver} driver's parameter list is unknown ({why})"}
+
+
+def _value_at(conn, symbol: dict, taker: dict, driver: str, server: int) -> dict:
+    """Whether DRIVER accepts an enum value for the argument of a function that validates it (TAKER, a taken_as_argument
+    entry) at SERVER, from the analysed tree nearest to it: the newest not after it, else the oldest."""
+    function, argument = taker["name"], taker["argument"]
+    api = _check_function(conn, _function_symbol(conn, function), server, driver)
+    status = next((v["status"] for v in symbol["value_acceptance"] if (v["function"], v["driver"]) == (function, driver)), "no-check")
+    answer = {"function": function, "status": status}
+    if api["works"] is not True:
+        return answer | api
+    rows = conn.execute(
+        "SELECT c.release, c.known, c.[values], c.reason, r.version_key FROM enum_checks c JOIN releases r ON r.version = c.release"
+        " WHERE c.api = ? AND c.driver = ? AND c.argument = ? ORDER BY r.version_key > ?, abs(r.version_key - ?) LIMIT 1",
+        (function, driver, argument, server, server)).fetchone()
+    unknown = {"works": None, "error": None, "works_from": None}
+    if rows is None or not rows["known"]:
+        why = rows["reason"] if rows else f"no check of {argument} by the {driver} driver is recorded"
+        return answer | unknown | {"reason": f"the {driver} driver's accepted {argument} values are unknown ({why})"}
+    accepts = symbol["name"] in rows["values"].split()
+    where = f"the {driver} driver's check of {argument} in {function} ({rows['release']}: {rows['reason']})"
+    if accepts and server >= rows["version_key"]:
+        return answer | {"works": True, "error": None, "works_from": None, "reason": f"{where} accepts {symbol['name']}"}
+    if accepts:
+        return answer | unknown | {"reason": f"{where} accepts {symbol['name']}; not known for releases before {rows['release']}"}
+    if server > rows["version_key"] and _arrived(symbol["since"], server) is not False:
+        return answer | unknown | {"reason": f"{where} accepts only {', '.join(rows['values'].split())}; unknown past {rows['release']}"}
+    return answer | {"works": False, "error": None, "works_from": None, "reason": f"{where} accepts only {', '.join(rows['values'].split())}"}
 
 
 def _accepted_reason(symbol: dict, verdict: dict, server: int) -> str:

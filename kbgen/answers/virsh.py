@@ -38,10 +38,17 @@ def virsh(conn: sqlite3.Connection, words: list[str], driver: str | None = None)
     }
 
 
-def required_names(answer: dict) -> list[str]:
-    """The APIs and flags a daemon must have for the command line: what `kb check` checks."""
-    apis = [a["api"] for a in answer["apis"] if not a["fallback_of"] and a["served"]]
-    return apis + [f["name"] for f in answer["flag_options"]]
+def required_checks(conn: sqlite3.Connection, answer: dict) -> list[tuple[str, str | None]]:
+    """What `kb check` checks of the command line: the APIs a daemon must have, and the flags and enum values its
+    options give, each with the command's API taking it (None: no API of the command takes it)."""
+    called = [a["api"] for a in answer["apis"]]
+    checks = [(a["api"], None) for a in answer["apis"] if not a["fallback_of"] and a["served"]]
+    for constant in answer["flag_options"] + answer["value_options"]:
+        takers = {r[0] for r in conn.execute("SELECT function FROM flag_links WHERE enum_type = ?1 UNION"
+                                             " SELECT function FROM argument_links WHERE enum_type = ?1 AND role = 'validated'",
+                                             (constant["enum_type"],))}
+        checks.append((constant["name"], next((api for api in called if api in takers), None)))
+    return checks
 
 
 def _command(conn, typed: str) -> tuple[str, str | None]:
@@ -62,11 +69,14 @@ def _suggest(conn, typed: str) -> list[str]:
 def _chosen(options: dict, args: list[str]) -> list[tuple[str, str | None]]:
     """(option, value) for each option the arguments give, by name or by position."""
     chosen, positional = [], [o for o, r in options.items() if r["type"] not in ("bool", "alias")]
-    for arg in args:
+    rest = iter(args)
+    for arg in rest:
         if arg.startswith("--"):
-            name, _, value = arg[2:].partition("=")
+            name, equals, value = arg[2:].partition("=")
             name = options[name]["alias_of"] or name if name in options else name
             if name in options:
+                if not equals and options[name]["type"] != "bool":  # `--target disk`: a valued option takes the next word
+                    value = next(rest, "")
                 chosen.append((name, value or None))
                 positional = [o for o in positional if o != name]
         elif positional:
