@@ -183,9 +183,12 @@ def search_paths(conn: sqlite3.Connection, pattern: str, limit: int) -> dict:
                 " WHEN path LIKE :infix ESCAPE '\\' THEN 2 END")
     escaped = query._like_escape(pattern)
     params = {"text": pattern, "glob": pattern.lower(), "suffix": "%" + escaped, "infix": f"%{escaped}%", "limit": limit}
-    # Every path is ranked (a substring matches anywhere: no index helps), but only the LIMIT best become Python rows.
-    rows = conn.execute(f"SELECT *, {rank} AS rank, count(*) OVER () AS total FROM xml_paths"
-                        " WHERE rank IS NOT NULL ORDER BY rank, length(path), path LIMIT :limit", params).fetchall()
+    # Every path is ranked (a substring matches anywhere) over the primary key's index, which is all paths and nothing
+    # else; only the LIMIT best rows are read whole and become Python rows.
+    best = (f"SELECT path, {rank} AS rank, count(*) OVER () AS total FROM xml_paths"
+            " WHERE rank IS NOT NULL ORDER BY rank, length(path), path LIMIT :limit")
+    rows = conn.execute(f"SELECT x.*, t.total FROM ({best}) t CROSS JOIN xml_paths x ON x.path = t.path"
+                        " ORDER BY t.rank, length(t.path), t.path", params).fetchall()
     schemas = schema_releases(conn) if rows else []
     return {"paths_total": rows[0]["total"] if rows else 0, "paths": [_search_result(r, schemas) for r in rows]}
 
@@ -204,8 +207,8 @@ def check_xml(conn: sqlite3.Connection, server: str, driver: str | None, file: s
     given, server = server, query.given_release(server, "--server")
     root = read_document(file)
     tag = _local(root.tag)
-    rows = {r["path"]: r for r in conn.execute("SELECT * FROM xml_paths WHERE path = ?1 OR path LIKE ?2 ESCAPE '\\'",
-                                                   (tag, query._like_escape(tag) + "/%"))}
+    rows = {r["path"]: r for r in conn.execute(  # the root and every path under it, by a range of the primary key
+        "SELECT * FROM xml_paths WHERE path = ?1 OR path > ?1 || '/' AND path < ?1 || '0'", (tag,))}
     if tag not in rows:
         roots = [r[0] for r in conn.execute("SELECT path FROM xml_paths WHERE instr(path, '/') = 0 AND kind = 'element' ORDER BY path")]
         raise query.BadQuery(f"{file}: the root element <{tag}> is no libvirt format the schemas know; they know {', '.join(roots)}")
