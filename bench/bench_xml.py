@@ -7,8 +7,9 @@
 - the time to build the XML facts in-process from a warm cache (the inputs already downloaded and extracted; the
   first, untimed round warms it): parsing the schemas and the format pages, then merging them (merge/xmlpaths.py's
   xml_tables); the fastest of --runs rounds;
-- `kb since domain/devices/disk/@type=vhostuser` against `kb since virDomainUndefineFlags` (medians of runs
-  interleaved in the same process, as bench/bench_kb.py measures), as a ratio.
+- `kb since domain/devices/disk/@type=vhostuser` against `kb since virDomainUndefineFlags` (medians of --kb-runs
+  runs interleaved in the same process, as bench/bench_kb.py measures), as a ratio; `kb search disk` (symbols and
+  paths) with them.
 
 Prints figures; asserts nothing. Needs the inputs in the kbgen cache (run `make` once).
 """
@@ -76,7 +77,8 @@ def print_paths(parsed: list, db: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=default_db_path(), help="knowledge base for `kb since` and the distinct paths")
-    parser.add_argument("--runs", type=int, default=5, help="build rounds (the fastest is reported); kb runs: 3x as many")
+    parser.add_argument("--runs", type=int, default=5, help="build rounds (the fastest is reported)")
+    parser.add_argument("--kb-runs", type=int, default=21, help="runs of each kb command (medians)")
     args = parser.parse_args()
     inputs = xml_inputs()
     build_once(inputs)  # warms the cache: every input extracted
@@ -86,11 +88,13 @@ def main() -> None:
     print(f"xml facts build, warm cache (fastest of {args.runs}) {parse_s + merge_s:7.2f} s  = parse {parse_s:.2f} s"
           f" (schemas and {sum(len(f) - 1 for f in inputs.values())} format pages of {len(inputs)} releases) + merge {merge_s:.2f} s"
           f" ({len(tables['xml_paths'])} paths, {len(tables['xml_notes'])} notes)")
-    kb = [str(BIN / "kb"), "--db", str(args.db), "since"]
-    xml_s, symbol_s = interleaved_medians([[*kb, XML_PATH], [*kb, SYMBOL]], 3 * args.runs)
+    kb = [str(BIN / "kb"), "--db", str(args.db)]
+    xml_s, symbol_s, search_s = interleaved_medians([[*kb, "since", XML_PATH], [*kb, "since", SYMBOL], [*kb, "search", "disk"]],
+                                                     args.kb_runs)
     print(f"kb since {XML_PATH} median {xml_s * 1000:7.1f} ms")
     print(f"kb since {SYMBOL} median {' ' * (len(XML_PATH) - len(SYMBOL))}{symbol_s * 1000:7.1f} ms"
-          f"  (XML path / symbol = {xml_s / symbol_s:.2f}x; {3 * args.runs} runs each, interleaved)")
+          f"  (XML path / symbol = {xml_s / symbol_s:.2f}x; {args.kb_runs} runs each, interleaved)")
+    print(f"kb search disk median {' ' * (len(XML_PATH) - 5)}{search_s * 1000:7.1f} ms  (symbols and XML paths)")
 
 
 if __name__ == "__main__":
