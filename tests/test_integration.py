@@ -443,6 +443,15 @@ def test_check_a_virsh_command_line(real, capsys):
         ("virDomainPMSuspendForDuration", True), ("VIR_NODE_SUSPEND_TARGET_HYBRID", False)]
 
 
+def test_check_typed_parameters_of_the_drivers_internal_migration_entry_points(real, capsys):
+    """Migration's typed parameters are validated in the drivers' Begin3Params ... entry points, which no header declares."""
+    code, answer = kb_json(real[0], capsys, "check", "--server", "9.0.0", "--driver", "qemu", "VIR_MIGRATE_PARAM_DISKS_URI")
+    assert code == 0 and answer["results"][0]["works"] is True
+    assert "virDomainMigrateBegin3Params" in [f["function"] for f in answer["results"][0]["functions"]]
+    code, answer = kb_json(real[0], capsys, "check", "--server", "11.0.0", "--driver", "qemu", "VIR_DOMAIN_SAVE_PARAM_PARALLEL_CHANNELS")
+    assert code == 3 and answer["results"][0]["works_from"]["lower"] == "11.2.0"
+
+
 def test_since_xml_paths(real, capsys):
     nvme = since(real[0], capsys, "domain/devices/disk/@type=nvme")
     assert (nvme["since"]["version"], nvme["since_source"], nvme["documented"]["method"]) == ("6.0.0", "docs", "value-list")
