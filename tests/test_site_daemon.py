@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from test_site_browser import AXE, base_url, browser, page, pytestmark, site_dir  # noqa: F401  (fixtures and marks)
 
+from kbgen.answers import virsh
 from kbgen.answers.diagnose import check
 from kbgen.store.reader import open_database
 
@@ -66,6 +67,45 @@ def test_a_compile_time_symbol_says_so_rather_than_pretending(page, base_url):
     assert page.locator("p.daemon-verdict.compile-time").count() == 1
 
 
+MARKS = {"works": "✓", "fails": "✗", "unknown": "?"}
+
+
+@pytest.mark.parametrize(("query", "kind", "words"), [
+    ("server=11.3.0&driver=qemu", "works", ("✓ virDomainPMSuspendForDuration: the qemu driver's check of target in"
+                                             " virDomainPMSuspendForDuration (11.3.0: qemu_driver.c:15942) accepts VIR_NODE_SUSPEND_TARGET_DISK")),
+    ("server=9.0.0&driver=qemu", "unknown", ("? virDomainPMSuspendForDuration: the qemu driver's check of target in"
+                                             " virDomainPMSuspendForDuration (11.3.0: qemu_driver.c:15942) accepts VIR_NODE_SUSPEND_TARGET_DISK;"
+                                             " not known for releases before 11.3.0")),
+    ("server=0.9.9&driver=qemu", "fails", "✗ virDomainPMSuspendForDuration: API too new: added in 0.9.10"),
+    ("server=11.3.0&driver=esx", "fails", "✗ virDomainPMSuspendForDuration: the esx driver lacks it"),
+])
+def test_a_validated_enum_value_says_whether_the_daemons_driver_accepts_it(page, base_url, query, kind, words):
+    assert said(page, base_url + "symbol/VIR_NODE_SUSPEND_TARGET_DISK.html?" + query) == (kind, words)
+    assert page.locator(".daemon-verdict.compile-time").count() == 0
+
+
+@pytest.mark.parametrize("name", ["VIR_NODE_SUSPEND_TARGET_MEM", "VIR_NODE_SUSPEND_TARGET_DISK"])
+@pytest.mark.parametrize(("server", "driver"), [("11.3.0", "qemu"), ("9.0.0", "qemu"), ("7.0.0", "qemu"), ("0.9.9", "qemu"),
+                                                ("9.0.0", "esx"), ("11.3.0", "test")])
+def test_a_validated_enum_value_page_agrees_with_kb_check(page, base_url, site_dir, name, server, driver):
+    """The verdict's class, and per function the class and, where the function itself works (the verdict is the
+    driver's check of the value), kb check's words."""
+    with open_database(site_dir.parent / "kb.sqlite") as conn:
+        answer = check(conn, server, driver, name)
+        api_works = {f["function"]: check(conn, server, driver, f["function"])["works"] for f in answer["functions"]}
+    found = verdicts(page, base_url + f"symbol/{name}.html?server={server}&driver={driver}")
+    assert found[0][0] == CLASSES[answer["works"]]
+    single = len(answer["functions"]) == 1
+    per_function = [(found[0][0], found[0][1].split("): ", 1)[1])] if single else found[1:]
+    assert len(per_function) == len(answer["functions"]) > 0
+    for f, (kind, words) in zip(answer["functions"], per_function):
+        assert kind == CLASSES[f["works"]]
+        if api_works[f["function"]] is True:
+            assert words == f"{MARKS[kind]} " + (f"{f['function']}: " if single else "") + f["reason"]
+    if not single:
+        assert found[0][1].split(": ", 1)[1].split(" ", 1)[1] == answer["reason"]
+
+
 @pytest.mark.parametrize(("server", "api", "kind", "words"), [
     ("9.0.0", "virDomainFDAssociate", "works", "✓ works: the qemu driver has it since 9.0.0"),
     ("7.0.0", "virDomainFDAssociate", "fails", "✗ the qemu driver lacks it: added there in 9.0.0"),
@@ -88,6 +128,73 @@ def test_a_release_page_says_whether_the_daemon_has_its_additions(page, base_url
     assert said(page, base_url + f"release/9.0.0.html?server={server}&driver=qemu") == (kind, words)
     gained = page.locator('#gained dt[data-driver="qemu"] .daemon-verdict')
     assert gained.inner_text() == ("✓ the qemu driver has these" if kind == "works" else "✗ the qemu driver lacks these: added there in 9.0.0")
+
+
+# --- virsh command pages -----------------------------------------------------------------
+
+
+def virsh_summary(page, url: str, *ticked: str) -> tuple[str, str]:
+    """The virsh page's line for the command with the options TICKED: its class and its words after the label."""
+    page.goto(url)
+    for option in ticked:
+        page.locator(f'.virsh-daemon input[value="{option}"]').check()
+    line = page.locator("p.virsh-summary")
+    return line.get_attribute("class").split()[1], " ".join(line.inner_text().split()).split("On your daemon: ", 1)[1]
+
+
+def api_verdict(page, api: str) -> tuple[str, str]:
+    verdict = page.locator(f'#api-{api} .daemon-verdict')
+    return verdict.get_attribute("class").split()[1], verdict.inner_text()
+
+
+@pytest.mark.parametrize(("command", "query", "ticked", "kind", "words", "api", "row"), [
+    ("undefine", "server=9.0.0&driver=qemu", [], "works", "✓ virsh undefine on libvirt 9.0.0 / qemu: works",
+     "virDomainUndefineFlags", ("works", "✓ works: the qemu driver has it since 0.9.4")),
+    ("undefine", "server=9.0.0&driver=qemu", ["keep-tpm"], "works", "✓ virsh undefine --keep-tpm on libvirt 9.0.0 / qemu: works",
+     "virDomainUndefineFlags", ("works", "✓ works: the qemu driver has it since 0.9.4")),
+    ("dompmsuspend", "server=0.9.9&driver=qemu", [], "fails",
+     "✗ virsh dompmsuspend on libvirt 0.9.9 / qemu: fails: virDomainPMSuspendForDuration: API too new: added in 0.9.10",
+     "virDomainPMSuspendForDuration", ("fails", "✗ API too new: added in 0.9.10")),
+    ("undefine", "server=9.0.0&driver=esx", [], "works",
+     "✓ virsh undefine on libvirt 9.0.0 / esx: works (through the fallback virDomainUndefine)",
+     "virDomainUndefineFlags", ("fails", "✗ the esx driver lacks it")),
+    ("undefine", "server=9.0.0&driver=esx", ["keep-tpm"], "fails",
+     "✗ virsh undefine --keep-tpm on libvirt 9.0.0 / esx: fails: virDomainUndefineFlags: the esx driver lacks it",
+     "virDomainUndefineFlags", ("fails", "✗ the esx driver lacks it")),
+    # the newer API too new: virsh calls its fallback, which needs no driver of the daemon's (not in the matrix here)
+    ("undefine", "server=0.5.0&driver=qemu", [], "works", "✓ virsh undefine on libvirt 0.5.0 / qemu: works (through the fallback virDomainUndefine)",
+     "virDomainUndefine", ("unknown", "? not this driver's: the library or another driver answers it")),
+    # ... but not with a flag, which only the newer API takes
+    ("undefine", "server=0.5.0&driver=qemu", ["managed-save"], "fails",
+     "✗ virsh undefine --managed-save on libvirt 0.5.0 / qemu: fails: virDomainUndefineFlags: API too new: added in 0.9.4",
+     "virDomainUndefineFlags", ("fails", "✗ API too new: added in 0.9.4")),
+    ("undefine", "server=8.0.0&driver=qemu", ["keep-tpm"], "fails",
+     "✗ virsh undefine --keep-tpm on libvirt 8.0.0 / qemu: fails: VIR_DOMAIN_UNDEFINE_KEEP_TPM: virDomainUndefineFlags: flag too new: added in 8.9.0",
+     "virDomainUndefineFlags", ("works", "✓ works: the qemu driver has it since 0.9.4")),
+])
+def test_a_virsh_page_says_whether_the_command_works_on_the_daemon_and_why_not(page, base_url, command, query, ticked, kind, words, api, row):
+    assert virsh_summary(page, base_url + f"virsh/{command}.html?{query}", *ticked) == (kind, words)
+    assert api_verdict(page, api) == row
+
+
+def test_a_virsh_page_says_per_flag_whether_the_daemons_driver_accepts_it_as_the_enum_page_does(page, base_url):
+    for server in ("9.0.0", "8.9.0", "8.0.0"):
+        enum_words = said(page, base_url + f"symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html?server={server}&driver=qemu")
+        page.goto(base_url + f"virsh/undefine.html?server={server}&driver=qemu")
+        verdict = page.locator("#option-keep-tpm .daemon-verdict")
+        assert (verdict.get_attribute("class").split()[1], verdict.inner_text()) == enum_words
+
+
+@pytest.mark.parametrize(("server", "driver"), [("9.0.0", "qemu"), ("8.9.0", "qemu"), ("8.0.0", "qemu"), ("0.9.0", "qemu"),
+                                                ("9.0.0", "esx"), ("9.0.0", "lxc"), ("11.3.0", "test")])
+def test_a_virsh_page_with_a_flag_agrees_with_kb_check_of_the_command_line(page, base_url, site_dir, server, driver):
+    with open_database(site_dir.parent / "kb.sqlite") as conn:
+        answer = virsh.virsh(conn, ["undefine", "dom", "--keep-tpm"], driver)
+        answers = [check(conn, server, driver, name, api) for name, api in virsh.required_checks(conn, answer)]
+    works = [a["works"] for a in answers]
+    expected = False if False in works else None if None in works else True
+    kind, _ = virsh_summary(page, base_url + f"virsh/undefine.html?server={server}&driver={driver}", "keep-tpm")
+    assert kind == CLASSES[expected]
 
 
 # --- the form ---------------------------------------------------------------------------
@@ -150,8 +257,10 @@ DAEMON_PAGES = [
     "symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html?server=9.0.0&driver=test",
     "symbol/VIR_DOMAIN_SCHEDULER_CPU_SHARES.html?server=9.0.0&driver=qemu",
     "symbol/virDomainUndefineFlagsValues.html?server=9.0.0&driver=qemu",
+    "symbol/VIR_NODE_SUSPEND_TARGET_DISK.html?server=9.0.0&driver=qemu",
     "driver/qemu.html?server=7.0.0&driver=qemu",
     "release/9.0.0.html?server=8.9.0&driver=qemu",
+    "virsh/undefine.html?server=8.0.0&driver=qemu",
     "index.html?server=9.0&driver=qemuu",  # both fields in error
 ]
 
@@ -174,3 +283,22 @@ def test_no_serious_or_critical_accessibility_violation_with_a_daemon_set(browse
             found[path] = violations
     context.close()
     assert found == {}
+
+
+# --- the search box writes the query into the address once typing pauses (issue 14: latency per key) ------------
+
+
+def test_the_home_page_puts_the_query_into_the_address_only_once_typing_pauses(page, base_url):
+    page.goto(base_url + "index.html?server=9.0.0&driver=qemu")
+    page.locator("#q").focus()
+    page.wait_for_function("document.getElementById('status').textContent === ''")
+    typed_at = page.evaluate("performance.now()")
+    page.keyboard.type("undefineflags")
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") is None  # not on every key
+    assert page.locator("#results li").first.inner_text().startswith("virDomainUndefineFlags")  # the results are
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === 'undefineflags'")
+    assert page.evaluate("performance.now()") - typed_at >= 300
+    assert page.evaluate("new URLSearchParams(location.search).get('server')") == "9.0.0"  # the rest of the address kept
+    page.keyboard.type("x")
+    page.keyboard.press("Enter")  # Enter does not wait
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == "undefineflagsx"

@@ -12,6 +12,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from kbgen.render.bounds import bound_text, date_suffix
+from kbgen.render.site_daemon import daemon_facts
 
 if TYPE_CHECKING:
     from kbgen.render.site import Catalog, SiteWriter
@@ -97,30 +98,40 @@ def command_context(catalog: Catalog, name: str, aliases: list[str]) -> dict:
     return {
         "command": row,
         "aliases": aliases,
-        "options": [_option(catalog, o) for o in facts["options"].get(name, [])],
+        "options": [_option(catalog, o, {c["api"] for c in calls}) for o in facts["options"].get(name, [])],
         "apis": [_api(catalog, c) for c in calls],
         "fallbacks": [c for c in calls if c["fallback_of"]],
         "unknown": [part for part in (row["unknown"] or "").split("; ") if part],
     }
 
 
-def _option(catalog: Catalog, option: dict) -> dict:
-    return dict(option, flag_constants=[_constant(catalog, f) for f in (option["flags"] or "").split()],
-                value_constants=[(value, _constant(catalog, c) if c else None) for value, c in option_values(option)])
+def _option(catalog: Catalog, option: dict, called: set[str]) -> dict:
+    return dict(option, flag_constants=[_constant(catalog, f, called) for f in (option["flags"] or "").split()],
+                value_constants=[(value, _constant(catalog, c, called) if c else None) for value, c in option_values(option)])
 
 
-def _constant(catalog: Catalog, name: str) -> dict:
+def _constant(catalog: Catalog, name: str, called: set[str]) -> dict:
     sym = catalog.by_name.get(name)
-    return {"name": name, "since": dated(catalog, sym["since_version"]) if sym else "unknown (not in the ingested API)"}
+    return {"name": name, "since": dated(catalog, sym["since_version"]) if sym else "unknown (not in the ingested API)",
+            "sym": sym, "daemon": _called_facts(daemon_facts(catalog, sym), called) if sym else None}
+
+
+def _called_facts(facts: dict | None, called: set[str]) -> dict | None:
+    """The daemon facts of a flag (site_daemon.py) for the functions the command calls, or all when it calls none of them."""
+    if facts is None:
+        return None
+    mine = [f for f in facts["functions"] if f["api"] in called]
+    return dict(facts, functions=mine) if mine else facts
 
 
 def _api(catalog: Catalog, call: dict) -> dict:
     sym = catalog.by_name.get(call["api"])
     support = catalog.support_table(call["api"])
-    drivers = [{"driver": driver, "since": bound_text(r["since_version"]), "removed_in": r["removed_in"]}
+    drivers = [{"driver": driver, "since": bound_text(r["since_version"]), "removed_in": r["removed_in"], "row": r}
                for driver, r in (support["rows"] if support else []) if r is not None]
     return dict(call, since=dated(catalog, sym["since_version"]) if sym else "unknown (not in the ingested API)",
-                via=call["via"].split(), drivers=drivers, driver_group=support["driver_group"] if support else None)
+                via=call["via"].split(), drivers=drivers, driver_group=support["driver_group"] if support else None,
+                sym=sym, support_rows=support["rows"] if support else [])
 
 
 def dated(catalog: Catalog, version: dict | None) -> str:

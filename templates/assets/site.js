@@ -54,6 +54,7 @@
   var KIND_ORDER = { "function": 0, "virsh command": 1, "enum": 2, "macro": 2, "XML path": 3 };
   var PAGE_STEP = 50;
   var HELP_DELAY = 120;
+  var REMEMBER_DELAY = 300;  /* the query goes into the address once typing pauses: replaceState costs on every key */
 
   function entry(name, kind, detail, since, href, id) {
     return { name: name, lower: name.toLowerCase(), words: null, kind: kind, detail: detail, since: since, href: href,
@@ -331,6 +332,8 @@
     var shown = PAGE_STEP;
     var selected = -1;
     var helpTimer = 0;
+    var rememberTimer = 0;
+    var drawn = "";
 
     function select(position, scroll) {
       var items = list.children;
@@ -354,6 +357,16 @@
       try {
         history.replaceState(null, "", query ? "?" + query : location.pathname);
       } catch (ignored) { /* some browsers refuse replaceState on file:// */ }
+    }
+
+    function rememberNow() {
+      clearTimeout(rememberTimer);
+      remember(box.value);
+    }
+
+    function rememberSoon() {
+      clearTimeout(rememberTimer);
+      rememberTimer = setTimeout(rememberNow, REMEMBER_DELAY);
     }
 
     function filters() {
@@ -394,8 +407,23 @@
       return help;
     }
 
+    /* What draw() would show: when a key leaves it as it was, the list is not rebuilt (nor laid out again). */
+    function drawing() {
+      var ids = [];
+      for (var i = 0; i < shownHits.length && i < shown; i++) ids.push(shownHits[i].id + ":" + (result.notes[shownHits[i].id] || ""));
+      return [kind, shown, shownHits.length, result.hits.length, JSON.stringify(result.counts), ids.join(",")].join("|");
+    }
+
     function draw() {
       shownHits = kind ? result.hits.filter(function (e) { return e.kind === kind; }) : result.hits;
+      var now = drawing();
+      if (now === drawn && result.hits.length) {
+        status.textContent = statusText(shownHits.length, list.children.length, box.value);
+        if (parts.popup) parts.popup.hidden = !box.value.trim();
+        select(list.children.length ? 0 : -1);
+        return;
+      }
+      drawn = now;
       var items = [];
       for (var i = 0; i < shownHits.length && i < shown; i++) items.push(resultItem(shownHits[i], i, result.notes[shownHits[i].id]));
       list.replaceChildren.apply(list, items);
@@ -421,10 +449,11 @@
       kind = "";
       shown = PAGE_STEP;
       draw();
-      remember(box.value);
+      rememberSoon();
     }
 
     function open(item, newTab) {
+      rememberNow();  /* Back comes to this query */
       if (newTab) window.open(item.dataset.href, "_blank", "noopener");
       else location.href = item.dataset.href;
     }
@@ -439,6 +468,7 @@
         select((selected - 1 + count) % count, true);
       } else if (event.key === "Enter") {
         event.preventDefault();
+        rememberNow();
         if (selected >= 0 && list.children[selected]) open(list.children[selected], event.ctrlKey || event.metaKey);
       } else if (event.key === "Escape") {
         box.value = "";
@@ -456,6 +486,7 @@
     });
     box.addEventListener("input", update);
     box.addEventListener("keydown", onKey);
+    box.addEventListener("blur", rememberNow);
     update();
     return update;
   }
@@ -583,10 +614,8 @@
   /* Does it work on the daemon? {ok: true|false|null (unknown), why: words}. SINCE/BOUND/REMOVED: the driver's row. */
   function driverVerdict(setting, api, row, newest) {
     var name = setting.driver + " driver";
-    if (setting.key > newest.key) return { ok: null, why: "unknown: " + setting.server + " is newer than the newest analysed release (" + newest.text + ")" };
-    if (api && versionKey(api.since) !== null && setting.key < versionKey(api.since)) {
-      return { ok: api.bound ? null : false, why: (api.bound ? "unknown: the API is known only by " : "API too new: added in ") + api.since };
-    }
+    var early = apiVerdict(setting, api, newest);
+    if (early) return early;
     if (!row) return { ok: false, why: "the " + name + " lacks it" };
     if (setting.key < versionKey(row.since)) {
       return row.bound ? { ok: null, why: "unknown: the " + name + " has it by " + row.since }
@@ -594,6 +623,15 @@
     }
     if (row.removed && setting.key >= versionKey(row.removed)) return { ok: false, why: "the " + name + " lacks it: removed in " + row.removed };
     return { ok: true, why: "works: the " + name + " has it since " + row.since };
+  }
+
+  /* The API alone on the daemon: null when the daemon's release has it (or it is not known when the API came). */
+  function apiVerdict(setting, api, newest) {
+    if (setting.key > newest.key) return { ok: null, why: "unknown: " + setting.server + " is newer than the newest analysed release (" + newest.text + ")" };
+    if (api && versionKey(api.since) !== null && setting.key < versionKey(api.since)) {
+      return { ok: api.bound ? null : false, why: (api.bound ? "unknown: the API is known only by " : "API too new: added in ") + api.since };
+    }
+    return null;
   }
 
   /* Does the driver accept the flag (or the typed parameter: NOUN) on the daemon? CELL: the driver's data-status etc. */
@@ -733,22 +771,114 @@
     });
   }
 
-  /* A virsh command's APIs, once its rows carry their support facts: tr data-since, li[data-driver] with support_data. */
-  function annotateVirsh(setting, newest) {
-    var table = document.querySelector("table.virsh-apis");
-    if (!table || !table.querySelector("tbody tr[data-since]")) return;
-    var rows = table.querySelectorAll("tbody tr");
-    var head = document.createElement("th");
-    head.scope = "col";
-    head.textContent = "On your daemon (" + daemonLabel(setting) + ")";
-    table.querySelector("thead tr").append(head);
-    rows.forEach(function (tr) {
-      var td = document.createElement("td");
-      var mine = tr.querySelector('[data-driver="' + CSS.escape(setting.driver) + '"]');
-      td.append(verdictElement("span", tr.hasAttribute("data-since") ? driverVerdict(setting, rowFacts(tr), rowFacts(mine), newest)
-        : { ok: null, why: "unknown: not in the support matrix" }));
-      tr.append(td);
+  /* A virsh command's page (virsh.html): per API row as its function page says it, except that an API no driver of
+     the daemon's kind implements is answered by the library or another driver (as kb virsh says); per flag or value
+     as its enum page says it, for the functions the command calls; and one line for the command with the options
+     ticked, read as kb check reads it. */
+  function virshApiRow(setting, th, newest) {
+    var tr = th.closest("tr"), api = rowFacts(th);
+    var served = (th.getAttribute("data-group-drivers") || "").split(" ").indexOf(setting.driver) >= 0;
+    var mine = tr.querySelector('li[data-driver="' + CSS.escape(setting.driver) + '"]');
+    return { api: th.getAttribute("data-api"), fallbackOf: th.getAttribute("data-fallback-of"), served: served,
+      verdict: served ? driverVerdict(setting, api, rowFacts(mine), newest) : apiVerdict(setting, api, newest)
+        || { ok: null, why: "not this driver's: the library or another driver answers it" } };
+  }
+
+  function virshFlagVerdict(setting, flag, newest) {
+    var block = flag.nextElementSibling;
+    if (block && block.classList.contains("daemon-facts")) return overall(factsVerdicts(setting, block, newest));
+    var since = flag.getAttribute("data-since");
+    if (!since) return { ok: null, why: "unknown: not in the ingested API" };
+    if (setting.key < versionKey(since)) {
+      return flag.hasAttribute("data-bound") ? { ok: null, why: "unknown: the flag is known only by " + since } : { ok: false, why: "flag too new: added in " + since };
+    }
+    return { ok: null, why: "unknown: no driver's check of it is recorded" };
+  }
+
+  /* What the command line needs: each API it calls that the daemon's driver serves; an API with fallbacks only when an
+     option sets a flag (the older APIs take none) or while it works, else the fallbacks virsh then calls (those of
+     another driver only when the daemon's release lacks them). {items, used: the fallbacks virsh calls instead} */
+  function virshNeeded(rows, flagged) {
+    var needed = { items: [], used: [] };
+    rows.forEach(function (r) {
+      if (!r.served || r.fallbackOf) return;
+      var fallbacks = rows.filter(function (f) { return f.fallbackOf === r.api; });
+      var relevant = fallbacks.filter(function (f) { return f.served || f.verdict.ok === false; });
+      var fallbacksWork = relevant.every(function (f) { return f.verdict.ok === true; });
+      if (!fallbacks.length || flagged || r.verdict.ok === true || (r.verdict.ok === null && !fallbacksWork)) needed.items.push(r);
+      else if (r.verdict.ok === false) {
+        needed.items.push.apply(needed.items, relevant);
+        needed.used.push.apply(needed.used, fallbacks.map(function (f) { return f.api; }));
+      }
     });
+    return needed;
+  }
+
+  function virshSummary(setting, command, rows, ticked) {
+    var needed = virshNeeded(rows, ticked.some(function (t) { return t.flags.length; }));
+    var items = needed.items, used = needed.used;
+    ticked.forEach(function (t) { items.push.apply(items, t.flags); });
+    var failed = items.filter(function (i) { return i.verdict.ok === false; })[0];
+    var unsure = items.filter(function (i) { return i.verdict.ok === null; })[0];
+    var line = "virsh " + command + ticked.map(function (t) { return " --" + t.option; }).join("") +
+      " on libvirt " + setting.server + " / " + setting.driver + ": ";
+    if (failed) return { ok: false, why: line + "fails: " + failed.api + ": " + failed.verdict.why };
+    if (unsure) return { ok: null, why: line + "unknown: " + unsure.api + ": " + unsure.verdict.why };
+    return { ok: true, why: line + "works" + (used.length ? " (through the fallback" + (used.length > 1 ? "s " : " ") + used.join(", ") + ")" : "") };
+  }
+
+  function annotateVirsh(setting, newest) {
+    var heading = document.querySelector("h1.virsh[data-command]");
+    var table = document.querySelector("table.virsh-apis");
+    var place = document.querySelector(".virsh-daemon");
+    if (!heading || !place) return;
+    var rows = table ? Array.prototype.map.call(table.querySelectorAll("tbody th[data-api]"), function (th) {
+      var row = virshApiRow(setting, th, newest);
+      var td = document.createElement("td");
+      td.append(verdictElement("span", row.verdict));
+      th.closest("tr").append(td);
+      return row;
+    }) : [];
+    if (table) {
+      var head = document.createElement("th");
+      head.scope = "col";
+      head.textContent = "On your daemon (" + daemonLabel(setting) + ")";
+      table.querySelector("thead tr").append(head);
+    }
+    var options = Array.prototype.map.call(document.querySelectorAll("th[data-option]"), function (th) {
+      var flags = Array.prototype.map.call(th.closest("tr").querySelectorAll(".virsh-flag"), function (flag) {
+        var v = virshFlagVerdict(setting, flag, newest);
+        var after = flag.nextElementSibling && flag.nextElementSibling.classList.contains("daemon-facts") ? flag.nextElementSibling : flag;
+        after.after(" ", verdictElement("span", v));
+        return { api: flag.getAttribute("data-flag"), verdict: v };
+      });
+      return { option: th.getAttribute("data-option"), flags: flags };
+    });
+    var note = document.createElement("p");
+    var choice = document.createElement("fieldset");
+    var legend = document.createElement("legend");
+    legend.textContent = "With the options";
+    choice.append(legend);
+    options.forEach(function (o) {
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = o.option;
+      label.append(box, " --" + o.option);
+      choice.append(label, " ");
+    });
+    function show() {
+      var ticked = options.filter(function (o) { return choice.querySelector('input[value="' + CSS.escape(o.option) + '"]').checked; });
+      var fresh = verdictElement("p", virshSummary(setting, heading.getAttribute("data-command"), rows, ticked));
+      note.className = fresh.className + " virsh-summary";
+      note.replaceChildren(span("daemon-label", "On your daemon: "), fresh.textContent);
+    }
+    note.setAttribute("aria-live", "polite");
+    choice.addEventListener("change", show);
+    place.append(note);
+    if (options.length) place.append(choice);
+    place.hidden = false;
+    show();
   }
 
   function annotate(setting) {
