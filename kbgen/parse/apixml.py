@@ -10,6 +10,7 @@ descriptions table, which the committed snapshot never carries.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ _IDENTIFIER = re.compile(r"\bvir[A-Z]\w*")
 _IDENTIFIER_OR_CONSTANT = re.compile(r"\bvir[A-Z]\w*|\bVIR_[A-Z0-9_]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 100 MB file holds 155,000 of them
 class Symbol:
     name: str
     kind: str
@@ -178,10 +179,10 @@ def _symbol(path: Path, el, module: str) -> Symbol:
     flags_arg = el.find("arg[@name='flags']") if kind == "function" else None
     return Symbol(
         name=name,
-        kind=kind,
+        kind=sys.intern(kind),  # the few strings every symbol repeats are held once
         module=module,
-        file=el.get("file") or "",
-        version=version,
+        file=sys.intern(el.get("file") or ""),
+        version=sys.intern(version) if version else None,
         enum_type=el.get("type") if kind == "enum" else None,
         value=_value(el, kind),
         has_flags=flags_arg is not None,
@@ -198,7 +199,8 @@ def _signature(el, kind: str) -> dict:
     returned = el.find("return") if kind in ("function", "functype") else None
     if returned is None:
         return {}
-    return {"returns": returned.get("type") or "", "args": tuple((a.get("name") or "", a.get("type") or "") for a in el.iterfind("arg"))}
+    return {"returns": sys.intern(returned.get("type") or ""),
+            "args": tuple((sys.intern(a.get("name") or ""), sys.intern(a.get("type") or "")) for a in el.iterfind("arg"))}
 
 
 _INT_TYPES = frozenset({"int", "unsigned int"})
