@@ -31,12 +31,16 @@ def newest_source(conn: sqlite3.Connection) -> str | None:
 
 def _newest(conn, table: str, api: str, driver: str | None, argument: str | None = None) -> dict[str, sqlite3.Row]:
     """driver -> its row of TABLE (param_checks, enum_checks) in the newest source tree that has one."""
-    rows = conn.execute(
-        f"SELECT c.* FROM {table} c JOIN releases r ON r.version = c.release WHERE c.api = ?"
+    return {r["driver"]: r for r in checks_by_tree(conn, table, api, argument) if driver is None or r["driver"] == driver}
+
+
+def checks_by_tree(conn: sqlite3.Connection, table: str, api: str, argument: str | None = None) -> list[sqlite3.Row]:
+    """API's rows of TABLE (param_checks, enum_checks; of one ARGUMENT if given), every analysed tree's, oldest first."""
+    return conn.execute(
+        f"SELECT c.*, r.version_key FROM {table} c JOIN releases r ON r.version = c.release WHERE c.api = ?"
         + (" AND c.argument = ?" if argument else "") + " ORDER BY r.version_key",
         (api, argument) if argument else (api,),
-    )
-    return {r["driver"]: r for r in rows if driver is None or r["driver"] == driver}
+    ).fetchall()
 
 
 def _check(row) -> dict:

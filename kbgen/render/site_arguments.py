@@ -14,7 +14,8 @@ def argument_facts(conn: sqlite3.Connection) -> dict[str, dict]:
         "SELECT api FROM param_checks UNION SELECT function FROM argument_links WHERE role = 'validated' ORDER BY 1")]
     for api in functions:
         facts[api] = {"params_by_driver": arguments.params_by_driver(conn, api),
-                      "validated_arguments": arguments.validated_arguments(conn, api)}
+                      "validated_arguments": arguments.validated_arguments(conn, api),
+                      "enum_checks": [dict(r) for r in arguments.checks_by_tree(conn, "enum_checks", api)]}
     for r in conn.execute("SELECT name, since, since_exact FROM symbols WHERE kind = 'macro' AND value IS NOT NULL ORDER BY name").fetchall():
         macro = {"name": r["name"], "since": arguments.symbol_version(r), "taken_by_params": arguments.functions_taking_param(conn, r["name"])}
         if macro["taken_by_params"]:

@@ -1,8 +1,9 @@
-"""What site.js needs to say whether a flag or a typed parameter works on "my daemon", and the form's lists.
+"""What site.js needs to say whether a flag, a typed parameter or a validated enum value works on "my daemon", and the form's lists.
 
 A symbol page's daemon facts: per function taking the symbol, the function's own since, and per driver its support
 row (support_data in macros.html) and its acceptance of the flag bit or the parameter (flag_data: status ok, no,
-past or unknown, the release it is accepted from and the newest analysed tree). site.js reads them as `kb check` does.
+past or unknown, the release it is accepted from and the newest analysed tree; of a value, the driver's check of the
+argument in every analysed tree). site.js reads them as `kb check` does.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ PARAM_STATUS = {"accepted": "ok", "rejected": "no", "past-sources": "past"}  # a
 
 
 def daemon_facts(catalog, sym: dict) -> dict | None:
-    """{"what": "flag" | "parameter", "functions": [...]} for an enum constant functions take as a flag or a macro
-    naming a typed parameter; None for a symbol the daemon plays no part in."""
+    """{"what": "flag" | "value" | "parameter", "functions": [...]} for an enum constant functions take as a flag or
+    whose argument drivers validate, or a macro naming a typed parameter; None for a symbol the daemon plays no part in."""
     if sym["kind"] == "enum" and catalog.takers.get(sym["enum_type"]):
         return {"what": "flag", "zero": sym["int_value"] == 0,
                 "functions": [_flag_function(catalog, sym, api) for api in catalog.takers[sym["enum_type"]]]}
+    validating = [t for t in (catalog.arguments.get(sym["name"]) or {}).get("taken_as_argument", []) if t["role"] == "validated"]
+    if sym["kind"] == "enum" and validating:
+        return {"what": "value", "zero": False, "name": sym["name"], "sym": sym,
+                "functions": [_value_function(catalog, sym, t) for t in validating]}
     acceptance = (catalog.arguments.get(sym["name"]) or {}).get("param_acceptance") if sym["kind"] == "macro" else None
     if acceptance:
         by_function: dict[str, dict[str, dict]] = {}
@@ -32,6 +37,17 @@ def _flag_function(catalog, sym: dict, api: str) -> dict:
     facts = _function(catalog, api, cells)
     return facts | {"flag_since": min((catalog.by_name[n] for n in row["own"]), key=lambda s: s["since_key"])["since"]
                     if row and row["own"] else sym["since"]}
+
+
+def _value_function(catalog, sym: dict, taker: dict) -> dict:
+    """A function validating the constant's enum argument: per driver, its checks of the argument in every analysed
+    tree, oldest first, as [release, ok | no | unknown, the values it accepts, where or why] (kb check picks the nearest)."""
+    cells: dict[str, dict] = {}
+    for c in (catalog.arguments.get(taker["name"]) or {}).get("enum_checks", []):
+        if c["argument"] == taker["argument"]:
+            said = "unknown" if not c["known"] else "ok" if sym["name"] in c["values"].split() else "no"
+            cells.setdefault(c["driver"], {"checks": []})["checks"].append([c["release"], said, c["values"], c["reason"]])
+    return _function(catalog, taker["name"], cells) | {"argument": taker["argument"]}
 
 
 def _param_cell(verdict: dict) -> dict:

@@ -673,12 +673,31 @@
       var row = rowFacts(mine) || (mine && mine.hasAttribute("data-status") ? rowFacts(fn) : null);
       var v = driverVerdict(setting, rowFacts(fn), row, newest);
       if (v.ok === true) {
-        v = zero ? { ok: true, why: "value 0: no bit for a mask to reject" }
+        v = noun === "value" ? valueVerdict(setting, block, fn, mine)
+          : zero ? { ok: true, why: "value 0: no bit for a mask to reject" }
           : mine && mine.hasAttribute("data-status") ? flagVerdict(setting, mine, fn.getAttribute("data-flag-since"), noun)
           : { ok: null, why: "unknown: no " + (noun === "flag" ? "flag" : "parameter") + " check of the " + setting.driver + " driver is recorded" };
       }
       return { api: fn.getAttribute("data-api"), verdict: v };
     });
+  }
+
+  /* Does the driver accept the enum value for the argument FN validates? As kb check says it (diagnose._value_at), from
+     the driver's check in the analysed tree nearest to the daemon: the newest not after it, else the oldest. */
+  function valueVerdict(setting, block, fn, mine) {
+    var name = block.getAttribute("data-name"), argument = fn.getAttribute("data-argument");
+    var checks = JSON.parse((mine && mine.getAttribute("data-checks")) || "[]");
+    var before = checks.filter(function (c) { return versionKey(c[0]) <= setting.key; });
+    var check = before.length ? before[before.length - 1] : checks[0];
+    var driver = "the " + setting.driver + " driver";
+    if (!check) return { ok: null, why: driver + "'s accepted " + argument + " values are unknown (no check of " + argument + " by " + driver + " is recorded)" };
+    if (check[1] === "unknown") return { ok: null, why: driver + "'s accepted " + argument + " values are unknown (" + check[3] + ")" };
+    var where = driver + "'s check of " + argument + " in " + fn.getAttribute("data-api") + " (" + check[0] + ": " + check[3] + ")";
+    var after = setting.key >= versionKey(check[0]);
+    if (check[1] === "ok") return after ? { ok: true, why: where + " accepts " + name } : { ok: null, why: where + " accepts " + name + "; not known for releases before " + check[0] };
+    var only = where + " accepts only " + check[2].split(/\s+/).filter(Boolean).join(", ");
+    var tooNew = !block.hasAttribute("data-bound") && setting.key < versionKey(block.getAttribute("data-since"));
+    return setting.key > versionKey(check[0]) && !tooNew ? { ok: null, why: only + "; unknown past " + check[0] } : { ok: false, why: only };
   }
 
   /* One verdict for them all, as kb check gives it: fails if one fails, else unknown if one cannot tell. */
