@@ -106,45 +106,6 @@ def test_a_validated_enum_value_page_agrees_with_kb_check(page, base_url, site_d
         assert found[0][1].split(": ", 1)[1].split(" ", 1)[1] == answer["reason"]
 
 
-MARKS = {"works": "✓", "fails": "✗", "unknown": "?"}
-
-
-@pytest.mark.parametrize(("query", "kind", "words"), [
-    ("server=11.3.0&driver=qemu", "works", ("✓ virDomainPMSuspendForDuration: the qemu driver's check of target in"
-                                             " virDomainPMSuspendForDuration (11.3.0: qemu_driver.c:15942) accepts VIR_NODE_SUSPEND_TARGET_DISK")),
-    ("server=9.0.0&driver=qemu", "unknown", ("? virDomainPMSuspendForDuration: the qemu driver's check of target in"
-                                             " virDomainPMSuspendForDuration (11.3.0: qemu_driver.c:15942) accepts VIR_NODE_SUSPEND_TARGET_DISK;"
-                                             " not known for releases before 11.3.0")),
-    ("server=0.9.9&driver=qemu", "fails", "✗ virDomainPMSuspendForDuration: API too new: added in 0.9.10"),
-    ("server=11.3.0&driver=esx", "fails", "✗ virDomainPMSuspendForDuration: the esx driver lacks it"),
-])
-def test_a_validated_enum_value_says_whether_the_daemons_driver_accepts_it(page, base_url, query, kind, words):
-    assert said(page, base_url + "symbol/VIR_NODE_SUSPEND_TARGET_DISK.html?" + query) == (kind, words)
-    assert page.locator(".daemon-verdict.compile-time").count() == 0
-
-
-@pytest.mark.parametrize("name", ["VIR_NODE_SUSPEND_TARGET_MEM", "VIR_NODE_SUSPEND_TARGET_DISK"])
-@pytest.mark.parametrize(("server", "driver"), [("11.3.0", "qemu"), ("9.0.0", "qemu"), ("7.0.0", "qemu"), ("0.9.9", "qemu"),
-                                                ("9.0.0", "esx"), ("11.3.0", "test")])
-def test_a_validated_enum_value_page_agrees_with_kb_check(page, base_url, site_dir, name, server, driver):
-    """The verdict's class, and per function the class and, where the function itself works (the verdict is the
-    driver's check of the value), kb check's words."""
-    with open_database(site_dir.parent / "kb.sqlite") as conn:
-        answer = check(conn, server, driver, name)
-        api_works = {f["function"]: check(conn, server, driver, f["function"])["works"] for f in answer["functions"]}
-    found = verdicts(page, base_url + f"symbol/{name}.html?server={server}&driver={driver}")
-    assert found[0][0] == CLASSES[answer["works"]]
-    single = len(answer["functions"]) == 1
-    per_function = [(found[0][0], found[0][1].split("): ", 1)[1])] if single else found[1:]
-    assert len(per_function) == len(answer["functions"]) > 0
-    for f, (kind, words) in zip(answer["functions"], per_function):
-        assert kind == CLASSES[f["works"]]
-        if api_works[f["function"]] is True:
-            assert words == f"{MARKS[kind]} " + (f"{f['function']}: " if single else "") + f["reason"]
-    if not single:
-        assert found[0][1].split(": ", 1)[1].split(" ", 1)[1] == answer["reason"]
-
-
 @pytest.mark.parametrize(("server", "api", "kind", "words"), [
     ("9.0.0", "virDomainFDAssociate", "works", "✓ works: the qemu driver has it since 9.0.0"),
     ("7.0.0", "virDomainFDAssociate", "fails", "✗ the qemu driver lacks it: added there in 9.0.0"),
@@ -296,7 +257,6 @@ DAEMON_PAGES = [
     "symbol/VIR_DOMAIN_UNDEFINE_KEEP_TPM.html?server=9.0.0&driver=test",
     "symbol/VIR_DOMAIN_SCHEDULER_CPU_SHARES.html?server=9.0.0&driver=qemu",
     "symbol/virDomainUndefineFlagsValues.html?server=9.0.0&driver=qemu",
-    "symbol/VIR_NODE_SUSPEND_TARGET_DISK.html?server=9.0.0&driver=qemu",
     "symbol/VIR_NODE_SUSPEND_TARGET_DISK.html?server=9.0.0&driver=qemu",
     "driver/qemu.html?server=7.0.0&driver=qemu",
     "release/9.0.0.html?server=8.9.0&driver=qemu",
