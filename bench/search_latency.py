@@ -11,6 +11,7 @@ p95 <= 50 ms, with every index the site ships.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -68,6 +69,7 @@ def main() -> None:
     print(f"median               {statistics.median(times):.1f} ms (target <= 16 ms)")
     print(f"p95                  {p95:.1f} ms (target <= 50 ms)")
     print(f"max                  {times[-1]:.1f} ms")
+    print(f"load average         {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min; the timings are noisy when it is near the core count, {os.cpu_count()})")
 
 
 if __name__ == "__main__":
