@@ -443,6 +443,17 @@ def test_check_a_virsh_command_line(real, capsys):
         ("virDomainPMSuspendForDuration", True), ("VIR_NODE_SUSPEND_TARGET_HYBRID", False)]
 
 
+def test_check_a_virsh_command_line_counts_virsh_s_fallbacks(real, capsys):
+    """undefine calls virDomainUndefineFlags and, on a daemon without it, virDomainManagedSaveRemove + virDomainUndefine;
+    --managed-save needs the newer API (the older ones take no flags)."""
+    code, answer = kb_json(real[0], capsys, "check", "--server", "0.9.0", "--driver", "qemu", "--", "virsh", "undefine", "dom")
+    flags_api = next(r for r in answer["results"] if r["name"] == "virDomainUndefineFlags")
+    assert code == 0 and flags_api["works"] is True and "virsh falls back to" in flags_api["reason"]
+    code, answer = kb_json(real[0], capsys, "check", "--server", "0.9.0", "--driver", "qemu", "--",
+                           "virsh", "undefine", "--managed-save", "dom")
+    assert code == 3 and next(r for r in answer["results"] if r["name"] == "virDomainUndefineFlags")["works"] is False
+
+
 def test_check_typed_parameters_of_the_drivers_internal_migration_entry_points(real, capsys):
     """Migration's typed parameters are validated in the drivers' Begin3Params ... entry points, which no header declares."""
     code, answer = kb_json(real[0], capsys, "check", "--server", "9.0.0", "--driver", "qemu", "VIR_MIGRATE_PARAM_DISKS_URI")

@@ -51,6 +51,34 @@ def required_checks(conn: sqlite3.Connection, answer: dict) -> list[tuple[str, s
     return checks
 
 
+def check_line(conn: sqlite3.Connection, answer: dict, check) -> list[dict]:
+    """CHECK(conn, name, api) of each required name; an API that fails with fallbacks virsh uses instead (and no flag
+    of the command line needs it: the older APIs take none) works when all its fallbacks do."""
+    checks = required_checks(conn, answer)
+    flagged = {api for name, api in checks if api}
+    results = []
+    for name, api in checks:
+        found = check(conn, name, api)
+        fallbacks = [a["api"] for a in answer["apis"] if a["fallback_of"] == name]
+        if found["works"] is not True and fallbacks and name not in flagged:
+            instead = [_checked(conn, check, f) for f in fallbacks]
+            if all(i and i["works"] is True for i in instead):
+                froms = [i["works_from"] for i in instead]
+                latest = max(froms, key=lambda v: version_key(v.get("version") or v["upper"])) if None not in froms else None
+                found = found | {"works": True, "error": None, "failure": None, "error_code": None, "works_from": latest,
+                                 "reason": f"{found['reason']}; virsh falls back to {' and '.join(fallbacks)}, which work there"}
+        results.append(found)
+    return results
+
+
+def _checked(conn, check, name: str) -> dict | None:
+    """CHECK of a fallback API; None when the knowledge base does not know it."""
+    try:
+        return check(conn, name, None)
+    except query.NotFound:
+        return None
+
+
 def _command(conn, typed: str) -> tuple[str, str | None]:
     row = conn.execute("SELECT name, alias_of FROM virsh_commands WHERE name = ?", (typed.lower(),)).fetchone()
     if row is None:

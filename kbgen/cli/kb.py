@@ -191,7 +191,7 @@ def _virsh_answers(args, conn, query) -> tuple[list, list]:
         return [answer], []
     from kbgen.answers.diagnose import check
 
-    return [check(conn, args.server, driver, name, api or args.api) for name, api in virsh.required_checks(conn, answer)], []
+    return virsh.check_line(conn, answer, lambda conn, name, api: check(conn, args.server, driver, name, api or args.api)), []
 
 
 def _stdin():
