@@ -209,3 +209,10 @@ def test_check_a_virsh_command_line_checks_the_values_its_options_give(site_db, 
     assert code == 0
     assert [(r["name"], r["works"]) for r in results] == [("virDomainPMSuspendForDuration", True), ("VIR_NODE_SUSPEND_TARGET_DISK", True)]
     assert [f["function"] for f in results[1]["functions"]] == ["virDomainPMSuspendForDuration"]
+
+
+def test_check_past_the_newest_ingested_release_cannot_tell(kb):
+    code, out, _ = kb("check", "--json", "--server", "13.0.0", "--driver", "fake", "virDomainUndefineFlags")
+    result = json.loads(out)["results"][0]
+    assert code == 4 and result["works"] is None and result["failure"] is None
+    assert result["reason"].startswith("unknown: 13.0.0 is newer than the newest ingested release (12.8.0); as of 12.8.0: ")

@@ -256,19 +256,29 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, 
     symbol = known.dated(query.since(conn, name))
     answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server,
               "server_release": known.placed(given, server), "driver": driver, "functions": []}
+    found = answer | _verdict(conn, symbol, version_key(server), driver, api)
+    if found["works"] is not None and (newest := _newest_release(conn)) and version_key(server) > version_key(newest):
+        found |= {"works": None, "error": None,
+                  "reason": f"unknown: {server} is newer than the newest ingested release ({newest}); as of {newest}: {found['reason']}"}
+    return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+
+
+def _verdict(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
     if symbol["kind"] == "function":
-        return _with_failure(answer | _check_function(conn, symbol, version_key(server), driver))
+        return _check_function(conn, symbol, server, driver)
     if symbol["kind"] == "enum" and symbol.get("taken_by"):
-        found = answer | _check_flag(conn, symbol, version_key(server), driver, query.taking_api(symbol, api))
-        return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+        return _check_flag(conn, symbol, server, driver, query.taking_api(symbol, api))
     if symbol["kind"] == "enum" and any(t["role"] == "validated" for t in symbol.get("taken_as_argument", [])):
-        found = answer | _check_value(conn, symbol, version_key(server), driver, api)
-        return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+        return _check_value(conn, symbol, server, driver, api)
     if symbol["kind"] == "macro" and symbol.get("taken_by_params"):
-        found = answer | _check_param(conn, symbol, version_key(server), driver, query.taking_api(symbol, api, "taken_by_params"))
-        return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
-    return _with_failure(answer | {"works": None, "error": None, "works_from": symbol["since"],
-                                   "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"})
+        return _check_param(conn, symbol, server, driver, query.taking_api(symbol, api, "taken_by_params"))
+    return {"works": None, "error": None, "works_from": symbol["since"],
+            "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
+
+
+def _newest_release(conn) -> str | None:
+    row = conn.execute("SELECT version FROM releases ORDER BY version_key DESC LIMIT 1").fetchone()
+    return row[0] if row else None
 
 
 FAILURES = {  # the start of a predicted error -> its kind and the error code libvirt reports it with
