@@ -302,3 +302,9 @@ def test_the_home_page_puts_the_query_into_the_address_only_once_typing_pauses(p
     page.keyboard.type("x")
     page.keyboard.press("Enter")  # Enter does not wait
     assert page.evaluate("new URLSearchParams(location.search).get('q')") == "undefineflagsx"
+
+
+def test_a_function_no_driver_of_the_daemons_kind_implements_cannot_be_told_as_kb_check_says(page, base_url, site_dir):
+    kind, words = said(page, base_url + "symbol/virNetworkCreate.html?server=11.3.0&driver=qemu")
+    assert (kind, words) == ("unknown", "? not this driver's: the library or another driver answers it")
+    assert check(open_database(site_dir.parent / "kb.sqlite"), "11.3.0", "qemu", "virNetworkCreate")["works"] is None

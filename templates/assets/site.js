@@ -794,13 +794,16 @@
      the daemon's kind implements is answered by the library or another driver (as kb virsh says); per flag or value
      as its enum page says it, for the functions the command calls; and one line for the command with the options
      ticked, read as kb check reads it. */
+  /* An API no driver of the daemon's driver's kind implements (a storage call on qemu): as kb check, it cannot tell. */
+  var NOT_THIS_DRIVERS = { ok: null, why: "not this driver's: the library or another driver answers it" };
+
   function virshApiRow(setting, th, newest) {
     var tr = th.closest("tr"), api = rowFacts(th);
     var served = (th.getAttribute("data-group-drivers") || "").split(" ").indexOf(setting.driver) >= 0;
     var mine = tr.querySelector('li[data-driver="' + CSS.escape(setting.driver) + '"]');
     return { api: th.getAttribute("data-api"), fallbackOf: th.getAttribute("data-fallback-of"), served: served,
       verdict: served ? driverVerdict(setting, api, rowFacts(mine), newest) : apiVerdict(setting, api, newest)
-        || { ok: null, why: "not this driver's: the library or another driver answers it" } };
+        || NOT_THIS_DRIVERS };
   }
 
   function virshFlagVerdict(setting, flag, newest) {
@@ -914,7 +917,7 @@
     if (heading && supportTable) {
       var api = rowFacts(heading);
       var mine = supportTable.querySelector('tr[data-driver="' + CSS.escape(setting.driver) + '"]');
-      var verdict = driverVerdict(setting, api, rowFacts(mine), newest);
+      var verdict = mine ? driverVerdict(setting, api, rowFacts(mine), newest) : apiVerdict(setting, api, newest) || NOT_THIS_DRIVERS;
       var p = verdictElement("p", verdict);
       p.prepend(span("daemon-label", "On your daemon (" + daemonLabel(setting) + "): "));
       heading.after(p);
