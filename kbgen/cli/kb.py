@@ -114,12 +114,6 @@ def _outside(answers, text) -> list[str]:
     return list(dict.fromkeys(f"kb: warning: {warning}" for release in visible_data(given) if (warning := text.outside(release))))
 
 
-def _outside(answers, text) -> list[str]:
-    """Warnings, once each, for the releases given that the knowledge base does not know (never released, or too new)."""
-    given = [a[key] for a in answers for key in ("server_release", "from_release", "to_release") if key in a]
-    return list(dict.fromkeys(f"kb: warning: {warning}" for release in visible_data(given) if (warning := text.outside(release))))
-
-
 def _db_path(args, conn) -> str:
     return conn.execute("PRAGMA database_list").fetchone()[2] if conn else args.db or "the knowledge base"
 
