@@ -45,13 +45,29 @@ def visible(text: str, style: bool = False) -> str:
 
 def visible_data(value):
     """An answer (dicts, lists, strings) with every string visible(), newlines too: for renderers that lay out the lines themselves."""
+    return value if _printable(value) else _visible_data(value)
+
+
+def _printable(value) -> bool:
+    """Whether every string in VALUE is printable: most answers are, and are then used as they are (no copy)."""
+    kind = type(value)
+    if kind is str:
+        return value.isprintable()
+    if kind is dict:
+        return all(map(_printable, value)) and all(map(_printable, value.values()))
+    if kind is list or kind is tuple:
+        return all(map(_printable, value))
+    return True
+
+
+def _visible_data(value):
     kind = type(value)
     if kind is str:
         return value if value.isprintable() else visible(value).replace("\n", "\\x0a")
     if kind is dict:
-        return {visible_data(k): visible_data(v) for k, v in value.items()}
+        return {_visible_data(k): _visible_data(v) for k, v in value.items()}
     if kind is list or kind is tuple:
-        return [visible_data(v) for v in value]
+        return [_visible_data(v) for v in value]
     return value
 
 
