@@ -39,7 +39,8 @@ from fixture_tree import materialize  # noqa: E402
 
 FIXTURES = materialize()
 
-PARSERS = ("apixml", "hvsupport", "protocol", "syms", "drivertable", "checkflags", "deb", "tarball")
+PARSERS = ("apixml", "hvsupport", "protocol", "syms", "drivertable", "checkflags", "deb", "tarball", "news", "virsh",
+           "pybindings", "rng", "formatdocs", "messages", "enumchecks", "typedparams", "packages")
 DICTIONARY = {
     "apixml": ["<api name='libvirt'>", "</api>", "<symbols>", "</symbols>", "<files>", "<function", "<enum", "<macro",
                "<typedef", "<struct", "<functype", "<variable", " name='", " version='", "0.9.4", " type='", " value='",
@@ -56,6 +57,35 @@ DICTIONARY = {
                    "unsigned int flags", "flags", "/*", "*/", "\"", "'", "\\\n", "static int\n"],
     "deb": ["!<arch>\n", "data.tar.xz", "data.tar.gz", "control.tar.xz", "debian-binary", "`\n"],
     "tarball": ["ustar", "libvirt-1.0.0/src/", "libvirt_public.syms", ".c", "../", "/etc/passwd"],
+    "news": ["<h2>", "</h2>", "<h3>", "v12.8.0 (2025-10-01)", "v0.0.1 (2005-12-19)", " (", "-", "\u00b6", "<a>", "</a>"],
+    "virsh": ["const vshCmdDef domManagementCmds[] = {", "static const vshCmdOptDef opts_undefine[] = {", "{.name = \"",
+              ".handler = cmd", ".opts = opts_", ".flags = VSH_CMD_FLAG_ALIAS", ".alias = \"", ".type = VSH_OT_BOOL",
+              "#define VIRSH_COMMON_OPT_DOMAIN(", "\\\n", "VIR_ENUM_IMPL(virshX, VIR_X_LAST, \"a\", N_(\"b\"));",
+              "vshCommandOptBool(cmd, \"", "flags |= VIR_DOMAIN_UNDEFINE_NVRAM;", "if (", "VIR_ERR_NO_SUPPORT", "goto ",
+              "TypeFromString(", "{", "}", "(", ")", ";", "\"", "static bool\ncmdX(vshControl *ctl, const vshCmd *cmd)\n{"],
+    "pybindings": ["class virDomain(object):", "def undefineFlags(self, flags=0):", "libvirtmod.virDomainUndefineFlags(",
+                   "VIR_DOMAIN_UNDEFINE_NVRAM = 4", "    ", "\n", "(", ")", "[", "]", "lambda: ", "async def ",
+                   "# -*- coding: latin-1 -*-\n", "\\N{", "f\"{", "}\"", "\x00"],
+    "rng": ["<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">", "</grammar>", "<start>", "</start>",
+            "<define name=\"a\">", "</define>", "<ref name=\"a\"/>", "<parentRef name=\"a\"/>",
+            "<include href=\"common.rng\"/>", "<include href=\"domain.rng\"/>", "<element name=\"x\">", "</element>",
+            "<attribute name=\"y\">", "</attribute>", "<value>z</value>", "<choice>", "</choice>", "<anyName/>",
+            "<grammar>", "<div>", "</div>", "<name>", "</name>", "<!DOCTYPE"],
+    "formatdocs": ["<span class=\"since\">", "</span>", "Since 6.0.0", "since 8.1.0 and QEMU 2.12", "QEMU only",
+                   "<dl>", "</dl>", "<dt>", "</dt>", "<dd>", "</dd>", "<code>", "</code>", "<span class=\"literal\">",
+                   "<table>", "<tr>", "<td>", "</td>", "<p>", "</p>", "\"nvme\" (", ". ", "<li>", "<pre>"],
+    "messages": ["virReportError(VIR_ERR_INVALID_ARG, _(\"", "\"), ", "virReportSystemError(errno, ",
+                 "virReportErrorHelper(", "vshError(ctl, ", "\"%s\", _(\"", "%1$s", "%llu", "\" PRIu64 \"", "\\x",
+                 "\\777", "\\", "[VIR_ERR_OK] = {", "virErrorMsg(", "case VIR_ERR_X:", "N_(", "(", ")", ",", "{", "}"],
+    "enumchecks": ["unsigned int target", "switch (target) {", "case VIR_NODE_SUSPEND_TARGET_MEM:", "default:",
+                   "target != VIR_X", " == ", "&&", "static int\nfakeX(virConnectPtr conn, int source)\n{", "{", "}",
+                   "(", ")", ",", ";"],
+    "typedparams": ["virTypedParameterPtr params, int nparams", "virTypedParamsValidate(params, nparams,",
+                    "VIR_TYPED_PARAM_ULLONG", "NULL", "#define FAKE_PARAMS \\\n", "\"literal\"", "(", ")", ",", ";",
+                    "{", "}", "static int\nfakeX(virDomainPtr dom, virTypedParameterPtr params, int nparams)\n{"],
+    "packages": ["Package: libvirt-dev\n", "Package: libvirt-doc\n", "Version: 12.8.0-1\n", "Version: 1:7.0.0-3+deb11u3\n",
+                 "Filename: pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb\n", "SHA256: ", "\n\n", " ", ":", "..",
+                 "pool/"],
 }
 
 
@@ -137,9 +167,100 @@ class Target:
         if leftovers:
             raise AssertionError(f"unpack_tree left {leftovers} behind")
 
+    def _news(self, data: bytes) -> None:
+        from kbgen.parse.news import parse_news
+
+        parse_news(self._file("news.html", data))
+
+    def _virsh(self, data: bytes) -> None:
+        from kbgen.parse.virsh import parse_virsh, virsh_from_data, virsh_to_data
+
+        facts = parse_virsh({"tools/virsh-fake.c": data.decode("utf-8", "replace")}, VIRSH_APIS)
+        virsh_from_data(virsh_to_data(facts))
+
+    def _pybindings(self, data: bytes) -> None:
+        from kbgen.parse.pybindings import parse_bindings
+
+        for binding in parse_bindings(self._file("libvirt.py", data), "libvirt"):
+            binding.name  # noqa: B018 - the property every caller reads
+
+    def _rng(self, data: bytes) -> None:
+        from kbgen.parse.rng import parse_schemas
+
+        schemas = self.scratch / "schemas"
+        schemas.mkdir(exist_ok=True)
+        (schemas / "common.rng").write_bytes(RNG_COMMON)
+        (schemas / "domain.rng").write_bytes(data)
+        parse_schemas(schemas)
+
+    def _formatdocs(self, data: bytes) -> None:
+        from kbgen.parse.formatdocs import parse_format_doc
+
+        parse_format_doc(self._file("formatdomain.html", data))
+
+    def _messages(self, data: bytes) -> None:
+        from kbgen.parse.checkflags import CSources
+        from kbgen.parse.messages import parse_error_codes, parse_messages, reaching_apis
+
+        text = data.decode("utf-8", "replace")
+        files = {"src/fake/fake_driver.c": text, "tools/virsh-fake.c": text}
+        messages = parse_messages(files)
+        parse_error_codes(text)
+        sources = CSources(files)
+        entries = [("virX", sources, name) for name in list(sources._functions)[:20]]
+        reaching_apis(entries, {m.function for m in messages if m.function})
+
+    def _enumchecks(self, data: bytes) -> None:
+        from kbgen.parse.checkflags import CSources
+        from kbgen.parse.enumchecks import enum_checks
+
+        sources = CSources({"src/fake/fake_driver.c": data.decode("utf-8", "replace")})
+        for function in list(sources._functions)[:20]:
+            enum_checks(sources, function)
+
+    def _typedparams(self, data: bytes) -> None:
+        from kbgen.parse.checkflags import CSources
+        from kbgen.parse.typedparams import param_check, takes_typed_parameters
+
+        sources = CSources({"src/fake/fake_driver.c": data.decode("utf-8", "replace")})
+        for function in list(sources._functions)[:20] + ["fakeNoSuchFunction"]:
+            takes_typed_parameters(sources, function)
+            param_check(sources, function)
+
+    def _packages(self, data: bytes) -> None:
+        from kbgen.parse.packages_index import checked, parse_packages_index, upstream_version
+
+        found = checked(parse_packages_index(data.decode("utf-8", "replace"), {"libvirt-dev", "libvirt-doc"}), "Packages.xz")
+        for package in found:
+            upstream_version(package.version)
+
+
+VIRSH_APIS = {"virDomainUndefineFlags", "virDomainUndefine", "virDomainPMSuspendForDuration", "virDomainGetXMLDesc"}
+RNG_COMMON = (FIXTURES / "release-new" / "schemas" / "common.rng").read_bytes()
+PACKAGES = """Package: libvirt-clients
+Version: 12.8.0-1
+Filename: pool/main/libv/libvirt/libvirt-clients_12.8.0-1_amd64.deb
+SHA256: {a}
+
+Package: libvirt-dev
+Source: libvirt
+Version: 1:12.8.0-1+b1
+Description: development files
+ a continuation line: with a colon
+Filename: pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb
+SHA256: {b}
+
+Package: libvirt-doc
+Version: 12.8.0-1
+Filename: pool/main/libv/libvirt/libvirt-doc_12.8.0-1_all.deb
+SHA256: {c}
+""".format(a="a" * 64, b="b" * 64, c="0123456789abcdef" * 4)
+
 
 def _seeds(name: str) -> list[bytes]:
     tree, old = FIXTURES / "srctree", FIXTURES / "srctree-old"
+    new_release, old_release = FIXTURES / "release-new", FIXTURES / "release-old"
+    c_sources = [tree / "src/fake/fake_driver.c", old / "src/fake/fake_driver.c", tree / "src/fake/fake_backend_alt.c"]
     files = {
         "apixml": [FIXTURES / "release-new" / "libvirt-api.xml", FIXTURES / "release-old" / "libvirt-api.xml",
                    FIXTURES / "release-new" / "libvirt-qemu-api.xml"],
@@ -149,9 +270,19 @@ def _seeds(name: str) -> list[bytes]:
         "drivertable": [tree / "src/driver-hypervisor.h", tree / "src/driver-nodedev.h", tree / "src/fake/fake_driver.c",
                         tree / "src/node_device/node_device_udev.c"],
         "checkflags": [tree / "src/fake/fake_driver.c", old / "src/fake/fake_driver.c"],
+        "news": [new_release / "news.html", old_release / "news.html"],
+        "virsh": [tree / "tools/virsh-fake.c"],
+        "pybindings": [new_release / "libvirt.py", old_release / "libvirt.py", new_release / "libvirt_qemu.py"],
+        "rng": [new_release / "schemas/domain.rng", old_release / "schemas/domain.rng", new_release / "schemas/common.rng"],
+        "formatdocs": [new_release / "formatdomain.html", new_release / "hvsupport.html"],
+        "messages": c_sources + [tree / "src/util/virerror.c", tree / "tools/virsh-fake.c"],
+        "enumchecks": c_sources,
+        "typedparams": c_sources,
     }
     if name in files:
         return [p.read_bytes() for p in files[name]]
+    if name == "packages":
+        return [PACKAGES.encode()]
     if name == "deb":
         return [release_deb(FIXTURES / "release-new"), release_deb(FIXTURES / "release-old", "gz")]
     return [tree_tarball(tree, "gz"), tree_tarball(old, "xz")]
@@ -203,9 +334,18 @@ def _atheris(name: str, seconds: float, scratch: Path, crashes: Crashes, timeout
         import kbgen.parse.apixml
         import kbgen.parse.checkflags
         import kbgen.parse.drivertable
+        import kbgen.parse.enumchecks
+        import kbgen.parse.formatdocs
         import kbgen.parse.hvsupport
+        import kbgen.parse.messages
+        import kbgen.parse.news
+        import kbgen.parse.packages_index
         import kbgen.parse.protocol
+        import kbgen.parse.pybindings
+        import kbgen.parse.rng
         import kbgen.parse.symsfile
+        import kbgen.parse.typedparams
+        import kbgen.parse.virsh
         import kbgen.versions  # noqa: F401
     target = Target(name, scratch)
     corpus = scratch / "corpus"

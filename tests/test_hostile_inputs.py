@@ -35,6 +35,7 @@ from kbgen.inputs.http import Fetcher
 from kbgen.inputs.sourcetree import unpack_tarball
 from kbgen.parse.apixml import parse_api_xml
 from kbgen.parse.checkflags import CSources
+from kbgen.parse.formatdocs import parse_format_doc
 from kbgen.parse.hvsupport import parse_hvsupport
 from kbgen.parse.protocol import parse_protocol
 from kbgen.parse.symsfile import parse_syms
@@ -553,6 +554,21 @@ def test_kbgen_build_with_a_hostile_protocol_file_exits_2(tmp_path, previous_db)
                          "--input", f"12.8.0={NEW}", "--input", f"12.8.0={tree}")
     assert code == 2 and err.startswith(f"kbgen build: {protocol}: enum remote_procedure: 'REMOTE_PROC_DOMAIN_PM_SUSPEND_FOR_DURATION = 999")
     assert previous_db.read_bytes() == before
+
+
+# --- format pages, schemas, bindings, virsh, messages: found by bench/fuzz.py ------------------
+
+
+@pytest.mark.parametrize("html, reason", [
+    # Found by bench/fuzz.py: StopIteration in formatdocs._attach (the span is in no sentence of its block).
+    ('<dl><span class="since">Since 0.0.3</span>', "inside a literal, example, list or table of its paragraph"),
+    ('<p><code>x <span class="since">Since 0.0.3</span></code></p>', "inside a literal, example, list or table of its paragraph"),
+    # Found by bench/fuzz.py: StopIteration in formatdocs._block (lxml puts the span after </body>, under <html>).
+    ('</body><span class="since">Since 0.0.3</span>', "no name near it"),
+], ids=["in-a-dl", "in-a-code", "after-body"])
+def test_a_since_note_where_no_sentence_holds_it_is_kept_unattached_with_the_reason(tmp_path, html, reason):
+    [note] = parse_format_doc(write(tmp_path / "formatdomain.html", html))
+    assert (note.since, note.target, note.method, note.reason) == ("0.0.3", None, None, reason)
 
 
 # --- the network, end to end through `kbgen build` -----------------------------------------

@@ -95,7 +95,9 @@ def _attach(span) -> tuple[Target | None, str | None, str | None]:
         return (Target(context, *name), "table-row", None) if name else (None, None, "a table row without a name")
     block = _block(span)
     sentences = _sentences(block, span)
-    mine = next(i for i, s in enumerate(sentences) if span in s[1])
+    mine = next((i for i, s in enumerate(sentences) if span in s[1]), None)
+    if mine is None:  # inside a literal, an example, a list or a table its block's sentences skip
+        return None, None, "inside a literal, example, list or table of its paragraph"
     names = _names(sentences[mine][0])
     if len(names) == 1 and context and names[0] == (context[-1], None):
         context = context[:-1]
@@ -145,7 +147,9 @@ def _enclosing(span, tag: str):
 
 
 def _block(span):
-    return next(a for a in span.iterancestors() if a.tag in ("p", "li", "dd", "td", "div", "section", "body"))
+    """The paragraph-like element holding span; the page's root for a span outside the body (a malformed page)."""
+    return next((a for a in span.iterancestors() if a.tag in ("p", "li", "dd", "td", "div", "section", "body")),
+                span.getroottree().getroot())
 
 
 def _term_name(term) -> tuple[str, str | None] | None:
