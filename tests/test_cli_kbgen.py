@@ -8,7 +8,12 @@ from conftest import FIXTURES
 
 from kbgen.build import build_lock
 from kbgen.cli.kbgen import main
-from kbgen.parse.packages_index import parse_packages_index, upstream_version
+from kbgen.parse.packages_index import (
+    PackageFile,
+    orig_tarball,
+    parse_packages_index,
+    upstream_version,
+)
 
 
 def inputs(old=FIXTURES / "release-old", new=FIXTURES / "release-new"):
@@ -138,6 +143,32 @@ def test_packages_index_finds_the_wanted_packages():
     assert (found.package, found.filename, found.sha256) == ("libvirt-dev", "pool/main/libv/libvirt/libvirt-dev_12.8.0-1_amd64.deb", "bbbb")
     assert upstream_version(found.version) == "12.8.0"
     assert upstream_version("1:7.0.0-3+deb11u3") == "7.0.0"
+
+
+SOURCES = """Package: libvirt-python
+Version: 12.8.0-1
+Directory: pool/main/libv/libvirt-python
+Checksums-Sha256:
+ 1111111111111111111111111111111111111111111111111111111111111111 500 libvirt-python_12.8.0.orig.tar.gz
+
+Package: libvirt
+Version: 12.8.0-1
+Directory: pool/main/libv/libvirt
+Files:
+ 0123456789abcdef0123456789abcdef 9000 libvirt_12.8.0.orig.tar.xz
+Checksums-Sha256:
+ 2222222222222222222222222222222222222222222222222222222222222222 3000 libvirt_12.8.0-1.dsc
+ 3333333333333333333333333333333333333333333333333333333333333333 9000 libvirt_12.8.0.orig.tar.xz
+ 4444444444444444444444444444444444444444444444444444444444444444 90 libvirt_12.8.0-1.debian.tar.xz
+Homepage: https://libvirt.org
+"""
+
+
+def test_sources_index_gives_the_orig_tarball_of_a_source_package():
+    tarball = orig_tarball(SOURCES, "libvirt", "12.8.0")
+    assert tarball == PackageFile("libvirt", "12.8.0-1", "pool/main/libv/libvirt/libvirt_12.8.0.orig.tar.xz", "3" * 64)
+    assert orig_tarball(SOURCES, "libvirt", "12.9.0") is None
+    assert orig_tarball(SOURCES, "libvirt-python", "12.8.0") is None  # a .tar.gz is not the .orig.tar.xz a manifest takes
 
 
 def test_the_summary_cuts_long_disagreement_values(capsys):

@@ -1,4 +1,6 @@
+import hashlib
 import io
+import lzma
 import tarfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -7,9 +9,12 @@ import archives
 import pytest
 import requests
 from archives import ar_bytes, deb_bytes
+from httpserver import Reply
 
+from kbgen.cli.kbgen import main as kbgen_main
 from kbgen.errors import InputError, KbgenError
 from kbgen.inputs.debian import MIRROR_ENV, apt_mirrors, deb_members, find_mirror
+from kbgen.inputs.manifest import load_manifest
 
 API_XML = "usr/share/libvirt/api/libvirt-api.xml"
 QEMU_XML = "usr/share/libvirt/api/libvirt-qemu-api.xml"
@@ -270,3 +275,186 @@ def test_deb_members_with_truncated_ar_fails(tmp_path):
 def test_deb_members_of_a_missing_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         deb_members(tmp_path / "missing.deb", in_api_dir)
+
+
+# --- kbgen debian-lookup: a suite's whole manifest entry -------------------------
+
+
+SCHEMA = "./usr/share/libvirt/schemas/domain.rng"
+POOL = "pool/main/libv/libvirt"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Suite:
+    """A suite on a mirror served on loopback: its Packages.xz and Sources.xz indexes and its .debs."""
+
+    def __init__(self, server, name: str = "trixie"):
+        self.server, self.name, self.stanzas = server, name, []
+        self.base = f"/debian/dists/{name}/main"
+
+    def package(self, name: str, version: str, files: dict[str, bytes] | None = None, pool: str = POOL) -> str:
+        deb = deb_bytes(tar_bytes({"./usr/share/doc/x": b"x", **(files or {})}))
+        path = f"{pool}/{name}_{version}_amd64.deb"
+        self.server.route(f"/debian/{path}", Reply(body=deb))
+        self.stanzas.append(f"Package: {name}\nVersion: {version}\nFilename: {path}\nSHA256: {sha(deb)}")
+        return path
+
+    def sources(self, *stanzas: str) -> None:
+        self.server.route(f"{self.base}/source/Sources.xz", Reply(body=lzma.compress("\n\n".join(stanzas).encode())))
+
+    def publish(self) -> None:
+        index = lzma.compress("\n\n".join(["Package: other\nVersion: 1.0-1", *self.stanzas]).encode() + b"\n")
+        self.server.route(f"{self.base}/binary-amd64/Packages.xz", Reply(body=index))
+
+    def requested(self, path: str) -> bool:
+        return f"/debian/{path}" in self.server.requests
+
+
+ORIG = b"libvirt 11.3.0 source"
+ORIG_LINE = f"{POOL}/libvirt_11.3.0.orig.tar.xz {hashlib.sha256(ORIG).hexdigest()}"
+
+
+def sources_stanza(version: str, upstream: str, digest: str = hashlib.sha256(ORIG).hexdigest(), directory: str = POOL) -> str:
+    return (f"Package: libvirt\nBinary: libvirt-dev, libvirt0\nVersion: {version}\nDirectory: {directory}\n"
+            f"Files:\n 0123456789abcdef0123456789abcdef 10 libvirt_{version}.dsc\n"
+            f"Checksums-Sha256:\n {'d' * 64} 10 libvirt_{version}.dsc\n {digest} 9000 libvirt_{upstream}.orig.tar.xz\n"
+            f" {'e' * 64} 100 libvirt_{version}.debian.tar.xz\nSection: admin")
+
+
+@pytest.fixture
+def suite(http_server, monkeypatch):
+    monkeypatch.setenv(MIRROR_ENV, http_server.url("/debian"))
+    return Suite(http_server)
+
+
+def lookup(tmp_path, capsys, suite_name: str = "trixie", *options: str):
+    code = kbgen_main(["debian-lookup", "-q", "--cache-dir", str(tmp_path / "cache"), *options, suite_name])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def entry_sources(tmp_path: Path, out: str) -> list[str]:
+    manifest = tmp_path / "releases.toml"
+    manifest.write_text(out)
+    [release] = load_manifest(manifest)
+    assert release.suite == "trixie" and all(s.kind == "pool" for s in release.sources)
+    return [release.version, *(f"{s.location} {s.sha256}" for s in release.sources)]
+
+
+def full_suite(suite: Suite, schemas_in: str) -> dict[str, str]:
+    """A suite with every package of an entry, the schemas in package schemas_in; name -> pool path."""
+    paths = {name: suite.package(name, "11.3.0-3", {SCHEMA: b"<grammar/>"} if name == schemas_in else {})
+             for name in ("libvirt-dev", "libvirt-doc", "libvirt-common", "libvirt0")}
+    paths["python3-libvirt"] = suite.package("python3-libvirt", "11.3.0-1", pool="pool/main/libv/libvirt-python")
+    suite.sources(sources_stanza("11.2.0-1", "11.2.0", "f" * 64), sources_stanza("11.3.0-3", "11.3.0"))
+    suite.server.route(f"/debian/{POOL}/libvirt_11.3.0.orig.tar.xz", Reply(body=ORIG))
+    suite.publish()
+    return paths
+
+
+def index_line(suite: Suite, path: str) -> str:
+    """path and its SHA256 as the suite's Packages index gives them."""
+    stanza = next(s for s in suite.stanzas if f"Filename: {path}\n" in s)
+    return f"{path} {stanza.rpartition('SHA256: ')[2]}"
+
+
+@pytest.mark.parametrize("schemas_in", ["libvirt-common", "libvirt0"])
+def test_debian_lookup_prints_every_file_of_the_entry(tmp_path, capsys, suite, schemas_in):
+    paths = full_suite(suite, schemas_in)
+    code, out, err = lookup(tmp_path, capsys)
+    assert (code, err) == (0, "")
+    assert entry_sources(tmp_path, out) == [
+        "11.3.0",
+        index_line(suite, paths["libvirt-dev"]),
+        index_line(suite, paths["libvirt-doc"]),
+        index_line(suite, paths[schemas_in]),
+        ORIG_LINE,
+        index_line(suite, paths["python3-libvirt"]),
+    ]
+    assert "# python3-libvirt 11.3.0-1\n" in out and "not libvirt's version" not in out
+
+
+def test_debian_lookup_takes_libvirt_common_without_downloading_libvirt0(tmp_path, capsys, suite):
+    paths = full_suite(suite, "libvirt-common")
+    assert lookup(tmp_path, capsys)[0] == 0
+    assert suite.requested(paths["libvirt-common"]) and not suite.requested(paths["libvirt0"])
+    assert lookup(tmp_path, capsys, "trixie", "--offline")[0] == 0  # the index and the .deb from the cache
+
+
+def test_debian_lookup_of_a_suite_without_libvirt_common_takes_libvirt0(tmp_path, capsys, suite):
+    for name in ("libvirt-dev", "libvirt-doc", "python3-libvirt"):
+        suite.package(name, "9.0.0-4")
+    libvirt0 = suite.package("libvirt0", "9.0.0-4", {SCHEMA: b"<grammar/>"})
+    suite.sources(sources_stanza("9.0.0-4", "9.0.0", sha(b"9.0.0 source")))
+    suite.server.route(f"/debian/{POOL}/libvirt_9.0.0.orig.tar.xz", Reply(body=b"9.0.0 source"))
+    suite.publish()
+    code, out, err = lookup(tmp_path, capsys)
+    assert (code, err) == (0, "")
+    assert entry_sources(tmp_path, out)[3] == index_line(suite, libvirt0)
+
+
+def test_debian_lookup_says_when_the_bindings_have_another_version(tmp_path, capsys, suite):
+    suite.package("python3-libvirt", "11.4.0-1")
+    full_suite(suite, "libvirt-common")  # adds a second python3-libvirt stanza: the first one counts
+    code, out, err = lookup(tmp_path, capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("# python3-libvirt 11.4.0-1: not libvirt's version 11.3.0 (the bindings are released on their own)\n")
+    assert entry_sources(tmp_path, out)[-1].startswith("pool/main/libv/libvirt/python3-libvirt_11.4.0-1_amd64.deb ")
+
+
+@pytest.mark.parametrize("sources, reason", [
+    ([sources_stanza("11.4.0-1", "11.4.0")], "not in {url}"),
+    ([], "{url} is gone from the server (HTTP 404)"),
+    (None, "listed in {url}, but {tarball} is gone from the server (HTTP 404)"),
+], ids=["another-version", "no-index", "listed-not-there"])
+def test_debian_lookup_without_the_source_tarball_prints_the_rest_and_exits_1(tmp_path, capsys, suite, sources, reason):
+    paths = full_suite(suite, "libvirt-common")
+    tarball = f"/debian/{POOL}/libvirt_11.3.0.orig.tar.xz"
+    if sources is None:
+        suite.server.route(tarball, Reply(status=404))
+    elif sources:
+        suite.sources(*sources)
+    else:
+        suite.server.route(f"{suite.base}/source/Sources.xz", Reply(status=404))
+    code, out, err = lookup(tmp_path, capsys)
+    url = suite.server.url(f"{suite.base}/source/Sources.xz")
+    assert code == 1
+    assert err.startswith("kbgen debian-lookup: suite trixie lacks libvirt_11.3.0.orig.tar.xz: "
+                          + reason.format(url=url, tarball=suite.server.url(tarball)))
+    assert len(err.splitlines()) == 1
+    assert entry_sources(tmp_path, out)[1:] == [index_line(suite, paths[p]) for p in
+                                                 ("libvirt-dev", "libvirt-doc", "libvirt-common", "python3-libvirt")]
+
+
+def test_debian_lookup_reports_each_missing_package(tmp_path, capsys, suite):
+    dev = suite.package("libvirt-dev", "11.3.0-3")
+    suite.package("libvirt-doc", "11.2.0-1")
+    suite.package("libvirt-common", "11.3.0-3")  # no schemas in it
+    suite.sources(sources_stanza("11.3.0-3", "11.3.0"))
+    suite.server.route(f"/debian/{POOL}/libvirt_11.3.0.orig.tar.xz", Reply(body=ORIG))
+    suite.publish()
+    code, out, err = lookup(tmp_path, capsys)
+    packages = suite.server.url(f"{suite.base}/binary-amd64/Packages.xz")
+    assert code == 1
+    assert err.splitlines() == [
+        f"kbgen debian-lookup: suite trixie lacks libvirt-doc: {packages} has version 11.2.0-1, not one of libvirt 11.3.0",
+        f"kbgen debian-lookup: suite trixie lacks usr/share/libvirt/schemas/*.rng: in none of {POOL}/libvirt-common_11.3.0-3_amd64.deb",
+        f"kbgen debian-lookup: suite trixie lacks python3-libvirt: not in {packages}",
+    ]
+    assert entry_sources(tmp_path, out)[1:] == [index_line(suite, dev), ORIG_LINE]
+
+
+@pytest.mark.parametrize("stanza, message", [
+    (sources_stanza("11.3.0-3", "11.3.0", directory="pool/../../etc"),
+     "libvirt: Filename 'pool/../../etc/libvirt_11.3.0.orig.tar.xz' is not a relative path under pool/"),
+    (sources_stanza("11.3.0-3", "11.3.0", digest="C" * 64), f"libvirt: SHA256 '{'C' * 64}' is not 64 hexadecimal digits"),
+], ids=["directory-escapes", "digest"])
+def test_debian_lookup_refuses_a_crafted_sources_index(tmp_path, capsys, suite, stanza, message):
+    full_suite(suite, "libvirt-common")
+    suite.sources(stanza)
+    code, out, err = lookup(tmp_path, capsys)
+    assert (code, out) == (2, "")
+    assert err == f"kbgen debian-lookup: {suite.server.url(f'{suite.base}/source/Sources.xz')}: {message}\n"

@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 
 from kbgen import __version__
-from kbgen.cli.console import EXIT_ERROR, EXIT_OK, fail, print_json, terminal_output
+from kbgen.cli.console import (
+    EXIT_ERROR,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    fail,
+    print_json,
+    terminal_output,
+)
 from kbgen.errors import KbgenError
 
 KBGEN_EPILOG = """\
@@ -63,7 +70,7 @@ def kbgen_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inspect", help="what a knowledge base file holds (rows per table), checked against this kbgen's schema")
     p.add_argument("--db", type=Path, metavar="PATH", help="knowledge base to inspect (default: $KBGEN_DB or $XDG_DATA_HOME/kbgen/kb.sqlite)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p = sub.add_parser("debian-lookup", help="print the manifest lines for the libvirt packages a Debian suite has now")
+    p = sub.add_parser("debian-lookup", help="print the manifest entry for the libvirt a Debian suite has now: its packages and source tarball (exit 1 if it lacks one)")
     p.add_argument("suite", metavar="SUITE", help="bullseye, bookworm, trixie, sid, ...")
     p.add_argument("--cache-dir", type=Path, metavar="DIR", help="download cache (default: $KBGEN_CACHE_DIR or $XDG_CACHE_HOME/kbgen)")
     p.add_argument("--offline", action="store_true", help="use only the cached index")
@@ -258,24 +265,15 @@ def _cmd_inspect(args) -> int:
     return EXIT_OK if same else EXIT_ERROR
 
 
-MANIFEST_PACKAGES = {"libvirt-dev", "libvirt-doc"}
-
-
 def _cmd_debian_lookup(args) -> int:
-    from kbgen.inputs.debian import read_packages_index
+    """Print a [[release]] entry for the libvirt of a suite; exit 1 (after saying what) if the suite lacks a file."""
+    from kbgen.inputs.debian_suite import lookup_suite
     from kbgen.inputs.manifest import manifest_entry
-    from kbgen.parse.packages_index import (
-        checked,
-        parse_packages_index,
-        upstream_version,
-    )
     from kbgen.versions import normalise_version
 
-    resolver = _resolver(args)
-    url = f"{resolver.mirror().rstrip('/')}/dists/{args.suite}/main/binary-amd64/Packages.xz"
-    found = checked(parse_packages_index(read_packages_index(resolver.fetcher.fetch(url), url), MANIFEST_PACKAGES), url)
-    if not found:
-        raise KbgenError(f"{url}: no {' or '.join(sorted(MANIFEST_PACKAGES))} in suite {args.suite}")
-    version = normalise_version(upstream_version(found[0].version))
-    print(manifest_entry(version, args.suite, [(p.filename, p.sha256) for p in found]))
-    return EXIT_OK
+    entry = lookup_suite(_resolver(args), args.suite)
+    print(manifest_entry(normalise_version(entry.version), args.suite, [(f.filename, f.sha256) for f in entry.files],
+                         entry.notes))
+    for missing in entry.missing:
+        print(f"kbgen debian-lookup: suite {args.suite} lacks {missing}", file=sys.stderr)
+    return EXIT_NOT_FOUND if entry.missing else EXIT_OK

@@ -18,7 +18,7 @@ MIRROR_ENV = "KBGEN_DEBIAN_MIRROR"
 # The most kbgen decompresses from a package's data.tar, and so holds of its wanted members
 # in memory; libvirt-doc's data.tar is about 9 MB, libvirt-dev's 2 MB (libvirt-api.xml: 1.2 MB).
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024
-# A suite's Packages index: bookworm's main/binary-amd64 is 50 MB decompressed.
+# A suite's Packages or Sources index: bookworm's main/binary-amd64 Packages is 50 MB decompressed.
 MAX_INDEX_BYTES = 256 * 1024 * 1024
 _CHUNK_SIZE = 1 << 20
 _TAR_COMPRESSIONS = ("", "gz", "bz2", "xz")
@@ -201,8 +201,8 @@ def _check_package_size(deb_path: Path, member: str, path: str, size: int, befor
                                    f"{MAX_PACKAGE_BYTES} kbgen reads from a package; refusing it")
 
 
-def read_packages_index(path: Path, origin: str) -> str:
-    """A Packages.xz index as text, decompressed a piece at a time up to MAX_INDEX_BYTES."""
+def read_xz_index(path: Path, origin: str, what: str = "a Packages index") -> str:
+    """A suite's Packages.xz or Sources.xz index as text, decompressed a piece at a time up to MAX_INDEX_BYTES."""
     decompressor, text = lzma.LZMADecompressor(), bytearray()
     try:
         with path.open("rb") as f:
@@ -213,7 +213,7 @@ def read_packages_index(path: Path, origin: str) -> str:
                 text += decompressor.decompress(data, max_length=_CHUNK_SIZE)
                 if len(text) > MAX_INDEX_BYTES:
                     raise InputError(origin, f"decompresses to more than the {MAX_INDEX_BYTES} bytes kbgen reads "
-                                             "from a Packages index; refusing it")
+                                             f"from {what}; refusing it")
     except lzma.LZMAError as err:
         raise InputError(origin, f"not xz data: {err}") from None
     except OSError as err:

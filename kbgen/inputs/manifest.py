@@ -125,9 +125,13 @@ def merge_releases(*groups: list[Release]) -> list[Release]:
     return [Release(v, tuple(s), suites[v]) for v, s in merged.items()]
 
 
-def manifest_entry(version: str, suite: str, pools: list[tuple[str, str]]) -> str:
-    """A [[release]] entry of (pool path, sha256) sources that load_manifest reads back as exactly these values."""
-    lines = ["[[release]]", f"version = {toml_string(version)}", f"suite = {toml_string(suite)}", "sources = ["]
+def manifest_entry(version: str, suite: str, pools: list[tuple[str, str]], comments: tuple[str, ...] | list[str] = ()) -> str:
+    """A [[release]] entry of (pool path, sha256) sources that load_manifest reads back as exactly these values.
+
+    comments come first, a "# " line each, with their control characters replaced by spaces.
+    """
+    lines = ["# " + "".join(" " if c < " " or c == "\x7f" else c for c in comment) for comment in comments]
+    lines += ["[[release]]", f"version = {toml_string(version)}", f"suite = {toml_string(suite)}", "sources = ["]
     lines += [f"  {{ pool = {toml_string(pool)}, sha256 = {toml_string(sha256)} }}," for pool, sha256 in pools]
     return "\n".join([*lines, "]"])
 

@@ -1,4 +1,4 @@
-"""A Debian suite's Packages index (deb822 stanzas): where each package's file is."""
+"""A Debian suite's Packages and Sources indexes (deb822 stanzas): where each package's file is."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kbgen.versions import is_version
 
 _POOL_PATH = re.compile(r"pool/[A-Za-z0-9._+~/-]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_DEBIAN_VERSION = re.compile(r"(?:[0-9]+:)?[0-9A-Za-z.+~-]+")
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,28 @@ def parse_packages_index(text: str, wanted: set[str]) -> list[PackageFile]:
     return found
 
 
+def orig_tarball(sources_index: str, source: str, upstream: str) -> PackageFile | None:
+    """source's SOURCE_UPSTREAM.orig.tar.xz as a Sources index lists it (Directory + Checksums-Sha256), or None."""
+    name = f"{source}_{upstream}.orig.tar.xz"
+    for stanza in sources_index.split("\n\n"):
+        fields = _fields(stanza)
+        if fields.get("Package") != source or "Directory" not in fields:
+            continue
+        for line in fields.get("Checksums-Sha256", "").splitlines():
+            digest, _size, filename = (*line.split(), "", "", "")[:3]
+            if filename == name:
+                return PackageFile(source, fields.get("Version", ""), f"{fields['Directory']}/{name}", digest)
+    return None
+
+
 def _fields(stanza: str) -> dict[str, str]:
-    fields = {}
+    """Field name -> value; a field's continuation lines follow its first line, one a line."""
+    fields: dict[str, str] = {}
+    key = None
     for line in stanza.splitlines():
-        if line[:1] not in (" ", "\t", "") and ":" in line:
+        if line[:1] in (" ", "\t") and key:
+            fields[key] += "\n" + line.strip()
+        elif line[:1] not in (" ", "\t", "") and ":" in line:
             key, _, value = line.partition(":")
             fields[key] = value.strip()
     return fields
@@ -54,4 +73,6 @@ def checked(found: list[PackageFile], origin: str) -> list[PackageFile]:
             raise InputError(origin, f"{p.package}: SHA256 {p.sha256!r} is not 64 hexadecimal digits")
         if not is_version(upstream_version(p.version)):
             raise InputError(origin, f"{p.package}: Version {p.version!r} is not a libvirt version")
+        if not _DEBIAN_VERSION.fullmatch(p.version):
+            raise InputError(origin, f"{p.package}: Version {p.version!r} is not a Debian version")
     return found
