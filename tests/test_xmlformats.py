@@ -6,6 +6,7 @@ import pytest
 from conftest import FIXTURES
 
 from kbgen.errors import InputError
+from kbgen.merge.xmlpaths import PathIndex
 from kbgen.parse.formatdocs import parse_format_doc
 from kbgen.parse.rng import parse_schemas
 
@@ -49,3 +50,56 @@ def test_documented_versions_and_schema_bounds_merge(fixture_tables):
     assert rows["domain/devices/disk/@type=nvme"]["doc_method"] == "value-list"
     kinds = [d["subject"] for d in fixture_tables["disagreements"] if d["kind"] == "xml-since-vs-schema"]
     assert kinds == ["domain/devices/disk/backingStore"]
+
+
+def _page(tmp_path, body: str):
+    page = tmp_path / "formatthing.html"
+    page.write_text(f"<html><body>{body}</body></html>")
+    return {n.line: n for n in parse_format_doc(page)}
+
+
+_TWO_PLACES = {"thing/left/@size": "attribute", "thing/right/@size": "attribute"}
+
+
+def test_the_sections_example_chooses_among_paths_that_fit(tmp_path):
+    notes = _page(tmp_path, "<section><h2>Right side</h2>\n<pre>&lt;thing&gt;\n  &lt;right size='4'/&gt;\n&lt;/thing&gt;</pre>\n"
+                            "<dl><dt><code>size</code></dt>\n<dd><p>How big it is. <span class='since'>Since 2.0.0</span></p></dd></dl></section>")
+    (note,) = notes.values()
+    assert (note.method, note.target.scope) == ("dd-term", ("thing", "right"))
+    assert PathIndex(_TWO_PLACES).resolve(note.target) == ("thing/right/@size", None, True)
+
+
+@pytest.mark.parametrize("pre", [
+    "&lt;thing&gt;&lt;left size='1'/&gt;&lt;right size='2'/&gt;&lt;/thing&gt;",  # the example shows it at two places
+    "&lt;thing&gt;&lt;right/&gt;&lt;/thing&gt;",  # the example does not show it
+])
+def test_an_example_that_does_not_show_one_place_chooses_nothing(tmp_path, pre):
+    notes = _page(tmp_path, f"<section><pre>{pre}</pre>\n<dl><dt><code>size</code></dt>\n"
+                            "<dd><p>How big it is. <span class='since'>Since 2.0.0</span></p></dd></dl></section>")
+    (note,) = notes.values()
+    assert note.target.scope is None
+    assert PathIndex(_TWO_PLACES).resolve(note.target) == (None, "2 schema paths fit", False)
+
+
+def test_an_example_below_the_note_or_in_another_section_is_not_read(tmp_path):
+    notes = _page(tmp_path, "<section><pre>&lt;thing&gt;&lt;right size='2'/&gt;&lt;/thing&gt;</pre></section>\n<section>"
+                            "<dl><dt><code>size</code></dt>\n<dd><p>How big. <span class='since'>Since 2.0.0</span></p></dd></dl>"
+                            "<pre>&lt;thing&gt;&lt;right size='2'/&gt;&lt;/thing&gt;</pre></section>")
+    (note,) = notes.values()
+    assert note.method == "dd-term" and note.target.scope is None
+
+
+def test_a_paragraph_naming_something_else_is_not_taken_for_its_term(tmp_path):
+    notes = _page(tmp_path, "<dl><dt><code>size</code></dt>\n<dd><p>The <code>size</code> is a number. It may be large.\n"
+                            "<span class='since'>Since 1.0.0</span></p>\n<p>A <code>unit</code> may follow it. Then it is scaled.\n"
+                            "<span class='since'>Since 3.0.0</span></p></dd></dl>")
+    first, second = (notes[line] for line in sorted(notes))
+    assert (first.method, first.target.name) == ("dd-term", "size")
+    assert (second.target, second.reason) == (None, "another name in its paragraph")
+
+
+def test_a_list_item_under_a_term_is_not_taken_for_the_term(tmp_path):
+    notes = _page(tmp_path, "<dl><dt><code>kind</code></dt>\n<dd><p>Says what it is.</p><ul><li><p>'round' - a circle.\n"
+                            "<span class='since'>Since 4.0.0</span></p></li></ul></dd></dl>")
+    (note,) = notes.values()
+    assert (note.target, note.reason) == (None, "a list item under the term")

@@ -3,7 +3,8 @@
 A path's schema bound is the first and last ingested release whose schema accepts it. A
 "Since" note of a format page is attached to a path when its names resolve to exactly one path
 of the page's formats in the same release's schemas; otherwise it is kept unattached with the
-reason. The documented version of a path comes from the newest release's notes attached to it.
+reason. When several fit, the section's XML example can choose one (the target's scope): such a
+note's method ends in "+example". The documented version of a path comes from the newest release's notes attached to it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from kbgen.parse.formatdocs import SinceNote, Target
+from kbgen.parse.formatdocs import SinceNote, Target, within
 from kbgen.parse.release import ReleaseData
 from kbgen.versions import version_key
 
@@ -48,22 +49,20 @@ class PathIndex:
         for path in paths:
             self.by_step[last_step(path)].append(path)
 
-    def resolve(self, target: Target) -> tuple[str | None, str | None]:
+    def resolve(self, target: Target) -> tuple[str | None, str | None, bool]:
+        """(the one path target names, why there is none, whether the target's scope chose it)."""
         keys = (f"@{target.name}={target.value}", f"{target.name}={target.value}") if target.value else (f"@{target.name}", target.name)
         found = [p for key in keys for p in self.by_step.get(key, ()) if _fits(p, target.context)]
         if len(found) == 1:
-            return found[0], None
-        return None, f"{len(found)} schema paths fit" if found else "no schema path fits"
+            return found[0], None, False
+        scoped = [p for p in found if _fits(p, target.scope)] if target.scope else []
+        if len(scoped) == 1:
+            return scoped[0], None, True
+        return None, f"{len(found)} schema paths fit" if found else "no schema path fits", False
 
 
 def _fits(path: str, context: tuple[str, ...]) -> bool:
-    if not context:
-        return True
-    ancestors = steps(path)[:-1]
-    if ancestors[-1] != context[-1]:
-        return False
-    rest = iter(ancestors[:-1])
-    return all(name in rest for name in context[:-1])
+    return within(tuple(steps(path)[:-1]), context)
 
 
 def xml_tables(releases: list[ReleaseData], disagree: Callable[[str, str, str, dict], None]) -> dict[str, list[dict]]:
@@ -112,13 +111,13 @@ def _note_rows(release: ReleaseData, schema: ReleaseData) -> list[dict]:
 
 
 def _note_row(release: str, note: SinceNote, origin: str, index: PathIndex, schema_release: str) -> dict:
-    path, reason = index.resolve(note.target) if note.target else (None, note.reason)
+    path, reason, scoped = index.resolve(note.target) if note.target else (None, note.reason, False)
     return {
         "release": release, "page": note.page, "line": note.line, "since": note.since,
         "since_key": version_key(note.since) if note.since else None,
         "hypervisors": " ".join(note.hypervisors),
         "hypervisor_versions": " ".join(f"{h} {v}" for h, v in note.hypervisor_versions),
-        "subject": _subject(note.target), "path": path, "method": note.method if path else None, "reason": reason,
+        "subject": _subject(note.target), "path": path, "method": (note.method + "+example" * scoped) if path else None, "reason": reason,
         "schema_release": schema_release, "origin": f"{release}:{origin}",
     }
 
@@ -149,5 +148,6 @@ def _document(paths: dict[str, dict], notes: list[dict], disagree) -> None:
                      {"docs": note["since"], "schema": row["first_release"]})
 
 
-def _rank(note: dict) -> tuple[int, int]:
-    return METHOD_RANK.index(note["method"]), note["since_key"]
+def _rank(note: dict) -> tuple[int, bool, int]:
+    method, _, scope = note["method"].partition("+")
+    return METHOD_RANK.index(method), bool(scope), note["since_key"]

@@ -10,14 +10,19 @@ Methods, tried in this order:
   dt-term                    the note is in a definition term: the term's name
   sentence-literal           the one name written as code in the note's sentence
   previous-sentence-literal  the note opens a sentence of its own: the one name of the sentence before
-  dd-term                    the note's sentence names nothing: the term that paragraph describes
+  dd-term                    the note's paragraph (not a list item) names nothing but the term: the term it describes
   table-row                  the note is in a table's cell: the name in the row's first cell
+
+Each target also carries its `scope` when the page shows it: the elements enclosing the name in
+the nearest XML example (pre) above the note in its section, when that example shows the name at
+one place only (fitting the target's context). Merge uses it only to choose among several paths
+that fit, and records that it did ("+example").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kbgen.parse.html import read_html
@@ -27,6 +32,8 @@ _SINCE = re.compile(r"\bsince\s+v?(\d+\.\d+\.\d+)|^(\d+\.\d+\.\d+)\b", re.IGNORE
 _VALUE_BEFORE = re.compile(r"""["']([\w.+:-]+)["']\s*\(?\s*$""")
 _LITERAL_VALUE = re.compile(r"""^\s*\(?\s*$""")
 _NAME = re.compile(r"^<?/?@?([A-Za-z_][\w:.-]*)(?:\s*=\s*['\"]?([\w.+:-]+)['\"]?)?/?>?$")
+_TAG = re.compile(r"<(/?)([A-Za-z_][\w:.-]*)([^<>]*?)(/?)>")
+_ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=")
 _SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-Z(<])|[.;:]\s*$")
 # Hypervisor names as the pages write them -> libvirt's driver names
 HYPERVISORS = {
@@ -43,6 +50,7 @@ class Target:
     context: tuple[str, ...]  # the names of the enclosing definition terms, outermost first
     name: str
     value: str | None = None
+    scope: tuple[str, ...] | None = None  # the enclosing elements the section's XML example shows it in
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,8 @@ def _note(page: str, span) -> SinceNote:
     if since is None:
         return SinceNote(page, span.sourceline or 0, None, hypervisors, versions, None, None, "no version in the note")
     target, method, reason = _attach(span)
+    if target is not None:
+        target = replace(target, scope=example_scope(_examples(span), target))
     return SinceNote(page, span.sourceline or 0, since, hypervisors, versions, target, method, reason)
 
 
@@ -113,6 +123,10 @@ def _attach(span) -> tuple[Target | None, str | None, str | None]:
     if previous:
         return None, None, f"{len(previous)} names in the sentence before"
     if context and _enclosing(span, "dd") is not None:
+        if any(_is_literal(e) and e is not span and _literal_text(e) != context[-1] for e in block.iter()):
+            return None, None, "another name in its paragraph"
+        if any(a.tag == "li" for a in span.iterancestors() if _enclosing(a, "dd") is not None):
+            return None, None, "a list item under the term"
         return Target(context[:-1], context[-1]), "dd-term", None
     return None, None, "no name near it"
 
@@ -163,8 +177,12 @@ def _is_literal(el) -> bool:
     return el.tag == "code" or (el.tag == "span" and "literal" in (el.get("class") or "").split())
 
 
+def _literal_text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
 def _literal_name(el) -> tuple[str, str | None] | None:
-    match = _NAME.match(" ".join("".join(el.itertext()).split()))
+    match = _NAME.match(_literal_text(el))
     return (match.group(1).split(":")[-1], match.group(2)) if match else None
 
 
@@ -204,3 +222,50 @@ def _sentences(block, span) -> list[tuple[list, set, bool]]:
 def _names(names: list) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(names))
 
+
+
+def _examples(span) -> list[str]:
+    """The XML examples (pre) above span in its section, nearest first."""
+    found = []
+    for ancestor in span.iterancestors():
+        if ancestor.tag in ("section", "body"):
+            break
+        found += ["".join(p.itertext()) for p in ancestor.itersiblings("pre", preceding=True)]
+    return found
+
+
+def example_scope(examples: list[str], target: Target) -> tuple[str, ...] | None:
+    """The elements enclosing target in the first example showing it (fitting its context); None if not one place."""
+    for text in examples:
+        places = {parents for parents, name in _example_names(text) if name == target.name and within(parents, target.context)}
+        if places:
+            return places.pop() if len(places) == 1 else None
+    return None
+
+
+def _example_names(text: str) -> list[tuple[tuple[str, ...], str]]:
+    """(enclosing elements, name) of every element and attribute an XML example shows."""
+    stack: list[str] = []
+    found = []
+    for match in _TAG.finditer(text):
+        closing, name, attributes, empty = match.groups()
+        name = name.split(":")[-1]
+        if closing:
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name):]
+            continue
+        found.append((tuple(stack), name))
+        found += [((*stack, name), a.split(":")[-1]) for a in _ATTRIBUTE.findall(attributes)]
+        if not empty and not attributes.rstrip().endswith("/"):
+            stack.append(name)
+    return found
+
+
+def within(parents: tuple[str, ...], context: tuple[str, ...]) -> bool:
+    """Whether context's names enclose in order, the last one directly."""
+    if not context:
+        return True
+    if not parents or parents[-1] != context[-1]:
+        return False
+    rest = iter(parents[:-1])
+    return all(name in rest for name in context[:-1])

@@ -8,6 +8,10 @@ METHODS = {
     "value-list": "its value list", "dt-term": "a definition term", "table-row": "a table row",
     "dd-term": "a definition's text", "sentence-literal": "a sentence naming it",
     "previous-sentence-literal": "the sentence before, naming it",
+    "value-list+example": "its value list, placed by the section's XML example",
+    "dd-term+example": "a definition's text, placed by the section's XML example",
+    "sentence-literal+example": "a sentence naming it, placed by the section's XML example",
+    "previous-sentence-literal+example": "the sentence before, naming it, placed by the section's XML example",
 }
 VERDICTS = {False: "fails", None: "unknown"}
 SHOWN = 3  # findings with the same reason listed one by one; more are summed up
