@@ -37,6 +37,7 @@ from kbgen.parse.apixml import parse_api_xml
 from kbgen.parse.checkflags import CSources
 from kbgen.parse.formatdocs import parse_format_doc
 from kbgen.parse.hvsupport import parse_hvsupport
+from kbgen.parse.messages import ErrorCode, parse_error_codes, parse_messages
 from kbgen.parse.protocol import parse_protocol
 from kbgen.parse.symsfile import parse_syms
 from kbgen.store.schema import SCHEMA, SCHEMA_VERSION
@@ -569,6 +570,14 @@ def test_kbgen_build_with_a_hostile_protocol_file_exits_2(tmp_path, previous_db)
 def test_a_since_note_where_no_sentence_holds_it_is_kept_unattached_with_the_reason(tmp_path, html, reason):
     [note] = parse_format_doc(write(tmp_path / "formatdomain.html", html))
     assert (note.since, note.target, note.method, note.reason) == ("0.0.3", None, None, reason)
+
+
+def test_a_hex_escape_without_digits_in_a_message_reads_as_the_letter():
+    # Found by bench/fuzz.py: ValueError from int('', 16) in messages._unescape ('[VIR_ERR_O]={"\\x"}' in virerror.c).
+    assert parse_error_codes('[VIR_ERR_OK] = {"\\x", "x: %s"}') == [ErrorCode("VIR_ERR_OK", "x", "x: %s")]
+    text = 'int\nfakeF(void)\n{\n    virReportError(VIR_ERR_INVALID_ARG, _("bad \\xg %s"), name);\n}\n'
+    [message] = parse_messages({"src/fake/fake_driver.c": text})
+    assert (message.template, message.code, message.function) == ("bad xg %s", "VIR_ERR_INVALID_ARG", "fakeF")
 
 
 # --- the network, end to end through `kbgen build` -----------------------------------------

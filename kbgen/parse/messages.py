@@ -135,7 +135,7 @@ def literal(argument: str) -> str | None:
 def _unescape(text: str) -> str:
     def one(match: re.Match) -> str:
         escape = match.group(1)
-        if escape[0] == "x":
+        if escape[0] == "x" and len(escape) > 1:  # \x without hex digits (no C compiler takes it) reads as "x"
             return chr(int(escape[1:], 16))
         if escape[0] in "01234567":
             return chr(int(escape, 8))
