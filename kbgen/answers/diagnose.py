@@ -442,23 +442,23 @@ def _value_at(conn, symbol: dict, taker: dict, driver: str, server: int) -> dict
     answer = {"function": function, "status": status}
     if api["works"] is not True:
         return answer | api
-    rows = conn.execute(
+    row = conn.execute(
         "SELECT c.release, c.known, c.[values], c.reason, r.version_key FROM enum_checks c JOIN releases r ON r.version = c.release"
         " WHERE c.api = ? AND c.driver = ? AND c.argument = ? ORDER BY r.version_key > ?, abs(r.version_key - ?) LIMIT 1",
         (function, driver, argument, server, server)).fetchone()
     unknown = {"works": None, "error": None, "works_from": None}
-    if rows is None or not rows["known"]:
-        why = rows["reason"] if rows else f"no check of {argument} by the {driver} driver is recorded"
+    if row is None or not row["known"]:
+        why = row["reason"] if row else f"no check of {argument} by the {driver} driver is recorded"
         return answer | unknown | {"reason": f"the {driver} driver's accepted {argument} values are unknown ({why})"}
-    accepts = symbol["name"] in rows["values"].split()
-    where = f"the {driver} driver's check of {argument} in {function} ({rows['release']}: {rows['reason']})"
-    if accepts and server >= rows["version_key"]:
+    accepts = symbol["name"] in row["values"].split()
+    where = f"the {driver} driver's check of {argument} in {function} ({row['release']}: {row['reason']})"
+    if accepts and server >= row["version_key"]:
         return answer | {"works": True, "error": None, "works_from": None, "reason": f"{where} accepts {symbol['name']}"}
     if accepts:
-        return answer | unknown | {"reason": f"{where} accepts {symbol['name']}; not known for releases before {rows['release']}"}
-    if server > rows["version_key"] and _arrived(symbol["since"], server) is not False:
-        return answer | unknown | {"reason": f"{where} accepts only {', '.join(rows['values'].split())}; unknown past {rows['release']}"}
-    return answer | {"works": False, "error": None, "works_from": None, "reason": f"{where} accepts only {', '.join(rows['values'].split())}"}
+        return answer | unknown | {"reason": f"{where} accepts {symbol['name']}; not known for releases before {row['release']}"}
+    if server > row["version_key"] and _arrived(symbol["since"], server) is not False:
+        return answer | unknown | {"reason": f"{where} accepts only {', '.join(row['values'].split())}; unknown past {row['release']}"}
+    return answer | {"works": False, "error": None, "works_from": None, "reason": f"{where} accepts only {', '.join(row['values'].split())}"}
 
 
 def _accepted_reason(symbol: dict, verdict: dict, server: int) -> str:
