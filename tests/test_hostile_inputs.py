@@ -97,12 +97,15 @@ def previous_db(tmp_path) -> Path:
 
 
 PARSE_PROBE = """
-import json, resource, sys, time
+import collections, json, resource, sys, time
 from kbgen.errors import KbgenError
 from kbgen.parse.apixml import parse_api_xml
+from kbgen.parse.formatdocs import parse_format_doc
+PARSERS = {"api": lambda path: str(len(parse_api_xml(path).symbols)),
+           "format": lambda path: json.dumps(sorted(collections.Counter(n.method for n in parse_format_doc(path)).items()))}
 start = time.monotonic()
 try:
-    outcome, message = "parsed", str(len(parse_api_xml(sys.argv[1]).symbols))
+    outcome, message = "parsed", PARSERS[sys.argv[2]](sys.argv[1])
 except KbgenError as err:
     outcome, message = type(err).__name__, str(err)
 try:  # the peak of this program alone: ru_maxrss would count the parent's pages this process had before exec
@@ -119,9 +122,9 @@ def _address_space_limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (4096 * MB, 4096 * MB))
 
 
-def parse_in_subprocess(path: Path, timeout: float = 120) -> dict:
-    """Parse one API XML file in a fresh interpreter; its outcome, time and peak RSS."""
-    done = subprocess.run([sys.executable, "-c", PARSE_PROBE, str(path)], capture_output=True, text=True,
+def parse_in_subprocess(path: Path, timeout: float = 120, parser: str = "api") -> dict:
+    """Parse one API XML file (or format page: parser "format") in a fresh interpreter; its outcome, time and peak RSS."""
+    done = subprocess.run([sys.executable, "-c", PARSE_PROBE, str(path), parser], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, preexec_fn=_address_space_limit, check=False)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     return json.loads(done.stdout)
@@ -570,6 +573,26 @@ def test_kbgen_build_with_a_hostile_protocol_file_exits_2(tmp_path, previous_db)
 def test_a_since_note_where_no_sentence_holds_it_is_kept_unattached_with_the_reason(tmp_path, html, reason):
     [note] = parse_format_doc(write(tmp_path / "formatdomain.html", html))
     assert (note.since, note.target, note.method, note.reason) == ("0.0.3", None, None, reason)
+
+
+def hostile_paragraph(notes: int) -> str:
+    """One paragraph of that many Since notes, each about its own name: in its sentence, or opening the next one."""
+    return "<p>" + "".join(f'<code>a{i}</code> <span class="since">Since 1.0.0</span>. ' if i % 2 else
+                           f'The <code>a{i}</code> attribute. <span class="since">Since 1.0.0</span>. '
+                           for i in range(notes)) + "</p>"
+
+
+def test_a_paragraph_of_3000_since_notes_parses_in_linear_time(tmp_path, capsys):
+    path = write(tmp_path / "formatdomain.html", hostile_paragraph(3000))
+    result = parse_in_subprocess(path, parser="format")
+    with capsys.disabled():
+        print(f"\n  {path.stat().st_size // 1000} KB paragraph of 3,000 Since notes: {result['seconds']:.2f} s, "
+              f"peak RSS {result['peak_mb']:.0f} MB")
+    assert (result["outcome"], json.loads(result["message"])) == (
+        "parsed", [["previous-sentence-literal", 1500], ["sentence-literal", 1500]])
+    # Each note re-walked its whole paragraph to find its sentence: 113 s for a 165 KB page like this one.
+    assert result["seconds"] < 5 and result["peak_mb"] < 200, result
+    assert [n.target.name for n in parse_format_doc(path)] == [f"a{i}" for i in range(3000)]
 
 
 def test_a_hex_escape_without_digits_in_a_message_reads_as_the_letter():

@@ -22,7 +22,9 @@ that fit, and records that it did ("+example").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections import Counter
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kbgen.parse.html import read_html
@@ -68,17 +70,18 @@ class SinceNote:
 def parse_format_doc(path: str | Path) -> list[SinceNote]:
     path = Path(path)
     root = read_html(path, "a libvirt format page")
-    return [_note(path.name, span) for span in root.iter("span") if "since" in (span.get("class") or "").split()]
+    cuts: dict = {}
+    return [_note(path.name, span, cuts) for span in root.iter("span") if "since" in (span.get("class") or "").split()]
 
 
-def _note(page: str, span) -> SinceNote:
+def _note(page: str, span, cuts: dict) -> SinceNote:
     text = " ".join("".join(span.itertext()).split())
     match = _SINCE.search(text)
     since = match.group(match.lastindex) if match and is_version(match.group(match.lastindex)) else None
     hypervisors, versions = _qualifiers(text[match.end():] if match else text)
     if since is None:
         return SinceNote(page, span.sourceline or 0, None, hypervisors, versions, None, None, "no version in the note")
-    target, method, reason = _attach(span)
+    target, method, reason = _attach(span, cuts)
     if target is not None:
         target = replace(target, scope=example_scope(_examples(span), target))
     return SinceNote(page, span.sourceline or 0, since, hypervisors, versions, target, method, reason)
@@ -90,7 +93,8 @@ def _qualifiers(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]
     return names, tuple(dict.fromkeys((name, v) for name, v in found if v))
 
 
-def _attach(span) -> tuple[Target | None, str | None, str | None]:
+def _attach(span, cuts: dict) -> tuple[Target | None, str | None, str | None]:
+    """cuts: block -> its _Cut, shared by the notes of a page (each block is cut into sentences once)."""
     context = _context(span)
     value = _value_before(span)
     if value is not None and context:
@@ -104,18 +108,19 @@ def _attach(span) -> tuple[Target | None, str | None, str | None]:
         name = _term_name(cell.getparent()[0]) or _literal_name(cell.getparent()[0])
         return (Target(context, *name), "table-row", None) if name else (None, None, "a table row without a name")
     block = _block(span)
-    sentences = _sentences(block, span)
-    mine = next((i for i, s in enumerate(sentences) if span in s[1]), None)
-    if mine is None:  # inside a literal, an example, a list or a table its block's sentences skip
+    if block not in cuts:
+        cuts[block] = _cut(block)
+    cut = cuts[block]
+    if span not in cut.reached:  # inside a literal, an example, a list or a table its block's sentences skip
         return None, None, "inside a literal, example, list or table of its paragraph"
-    names = _names(sentences[mine][0])
+    mine, names, opens = cut.sentence_of(span)
     if len(names) == 1 and context and names[0] == (context[-1], None):
         context = context[:-1]
     if len(names) == 1:
         return Target(context, *names[0]), "sentence-literal", None
     if names:
         return None, None, f"{len(names)} names in its sentence"
-    previous = _names(sentences[mine - 1][0]) if sentences[mine][2] and mine > 0 else []
+    previous = cut.names_of(mine - 1) if opens and mine > 0 else []
     if len(previous) == 1:
         if context and previous[0] == (context[-1], None):
             context = context[:-1]
@@ -123,7 +128,7 @@ def _attach(span) -> tuple[Target | None, str | None, str | None]:
     if previous:
         return None, None, f"{len(previous)} names in the sentence before"
     if context and _enclosing(span, "dd") is not None:
-        if any(_is_literal(e) and e is not span and _literal_text(e) != context[-1] for e in block.iter()):
+        if cut.other_literal(span, context[-1]):
             return None, None, "another name in its paragraph"
         if any(a.tag == "li" for a in span.iterancestors() if _enclosing(a, "dd") is not None):
             return None, None, "a list item under the term"
@@ -186,37 +191,77 @@ def _literal_name(el) -> tuple[str, str | None] | None:
     return (match.group(1).split(":")[-1], match.group(2)) if match else None
 
 
-def _sentences(block, span) -> list[tuple[list, set, bool]]:
-    """The block cut into sentences: (names written as code, elements in it, whether span opens it)."""
-    sentences: list[tuple[list, set, bool]] = [([], set(), False)]
+@dataclass
+class _Cut:
+    """A block cut into its sentences once, as a stream of events (a sentence ends, a name written as code).
+
+    reached: each element the walk reaches -> (first event of its content, first event after it, whether a
+    sentence opens there). A note's sentence is the one its start is in, without the note's own content:
+    the names before it back to the sentence's start, and those after it up to the next end.
+    """
+    ends: list[int] = field(default_factory=list)  # event numbers of the sentence ends
+    name_at: list[int] = field(default_factory=list)  # event numbers of the names
+    names: list[tuple[str, str | None]] = field(default_factory=list)
+    reached: dict = field(default_factory=dict)
+    literals: dict = field(default_factory=dict)  # every literal in the block -> its text
+    texts: Counter = field(default_factory=Counter)  # how many literals show each text
+    events: int = 0
+
+    def between(self, start: int, end: int) -> list:
+        return self.names[bisect_left(self.name_at, start):bisect_left(self.name_at, end)]
+
+    def names_of(self, sentence: int) -> list[tuple[str, str | None]]:
+        start = self.ends[sentence - 1] + 1 if sentence > 0 else 0
+        end = self.ends[sentence] if sentence < len(self.ends) else self.events
+        return _names(self.between(start, end))
+
+    def sentence_of(self, span) -> tuple[int, list[tuple[str, str | None]], bool]:
+        """(number of the sentence holding span, its names, whether span opens it)."""
+        start, end, pending_open = self.reached[span]
+        mine = bisect_left(self.ends, start)
+        before = self.between(self.ends[mine - 1] + 1 if mine > 0 else 0, start)
+        following = bisect_left(self.ends, end)
+        after = self.between(end, self.ends[following] if following < len(self.ends) else self.events)
+        return mine, _names(before + after), pending_open and not before
+
+    def other_literal(self, span, name: str) -> bool:
+        """Whether the block holds a literal other than span that is not `name`."""
+        others = len(self.literals) - self.texts[name]
+        return others > (span in self.literals and self.literals[span] != name)
+
+
+def _cut(block) -> _Cut:
+    literals = {e: _literal_text(e) for e in block.iter() if _is_literal(e)}
+    cut = _Cut(literals=literals, texts=Counter(literals.values()))
     pending_open = True
 
     def text(s: str | None) -> None:
         nonlocal pending_open
         parts = _SENTENCE_END.split(s or "")
         for _ in parts[1:]:
-            sentences.append(([], set(), False))
+            cut.ends.append(cut.events)
+            cut.events += 1
         pending_open = (pending_open or len(parts) > 1) and not parts[-1].strip(" \n(")
 
     def walk(el) -> None:
         nonlocal pending_open
         for child in el:
-            if child is span:
-                names, members, _ = sentences[-1]
-                sentences[-1] = (names, members | {span}, pending_open and not names)
-                pending_open = False
-            elif _is_literal(child):
+            start, opens = cut.events, pending_open
+            if _is_literal(child):
                 if (name := _literal_name(child)) is not None:
-                    sentences[-1][0].append(name)
+                    cut.name_at.append(cut.events)
+                    cut.names.append(name)
+                    cut.events += 1
                 pending_open = False
             elif child.tag not in ("pre", "dl", "ul", "ol", "table"):
                 text(child.text)
                 walk(child)
+            cut.reached[child] = (start, cut.events, opens)
             text(child.tail)
 
     text(block.text)
     walk(block)
-    return sentences
+    return cut
 
 
 def _names(names: list) -> list[tuple[str, str | None]]:
