@@ -15,7 +15,9 @@ is left out and said in `unknown`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from kbgen.parse.checkflags import CSources
 
@@ -39,6 +41,7 @@ _FLAGS_OR = re.compile(r"\b\w*flags\s*\|=\s*([^;]+);")
 _CONSTANT = re.compile(r"\bVIR_[A-Z0-9_]+\b")
 _NO_SUPPORT = re.compile(r"\bVIR_ERR_NO_SUPPORT\b")
 _GOTO = re.compile(r"\s*goto\s+(\w+)\s*;")
+_SPACE = re.compile(r"\s*")
 # virsh's own machinery: followed, it would credit every command with the lookups of virshCommandOptDomain.
 _NOT_FOLLOWED = re.compile(r"vsh\w*|virshCommandOpt\w*|virshLookup\w*|virshDomainGetXML\w*")
 
@@ -207,92 +210,135 @@ def _walk(sources: CSources, function: str, via: tuple[str, ...], apis: set[str]
             _walk(sources, callee, via + (callee,), apis, found, depth - 1)
 
 
+class _Code:
+    """A function body indexed once (its `if`s, its bracket pairs), so that no question about it rescans it."""
+
+    def __init__(self, body: str):
+        self.body = body
+        self.ifs = [m.end() - 1 for m in _IF.finditer(body)]  # the '(' of each `if`
+        self._labels: dict[str, list[int]] = {}
+
+    def label(self, name: str, start: int) -> int | None:
+        """Offset of the first `name:` from start on."""
+        if name not in self._labels:
+            self._labels[name] = [m.start() for m in re.finditer(rf"\b{name}\s*:", self.body)]
+        found = bisect_left(self._labels[name], start)
+        return self._labels[name][found] if found < len(self._labels[name]) else None
+
+    @cached_property
+    def parens(self) -> dict[int, int]:
+        return _pairs(self.body, "(", ")")
+
+    @cached_property
+    def braces(self) -> dict[int, int]:
+        return _pairs(self.body, "{", "}")
+
+    def ifs_before(self, at: int):
+        """(open, close) of the condition of each `if` that starts before at, nearest first (close None: unclosed)."""
+        for index in reversed(range(bisect_left(self.ifs, at))):
+            yield self.ifs[index], self.parens.get(self.ifs[index])
+
+    @cached_property
+    def _depths(self) -> tuple[list[int], list[int], dict[int, list[int]]]:
+        """Offsets of the braces, the depth after each, and depth -> offsets of the '}' that leave that depth."""
+        offsets, depths, closes, depth = [], [], {}, 0
+        for brace in re.finditer(r"[{}]", self.body):
+            depth += 1 if brace[0] == "{" else -1
+            offsets.append(brace.start())
+            depths.append(depth)
+            if brace[0] == "}":
+                closes.setdefault(depth, []).append(brace.start())
+        return offsets, depths, closes
+
+    def block_end(self, at: int) -> int:
+        """The first '}' from at on that closes a block opened before at (the body's end when none does)."""
+        offsets, depths, closes = self._depths
+        index = bisect_left(offsets, at)
+        ends = closes.get((depths[index - 1] if index else 0) - 1, [])
+        found = bisect_left(ends, at)
+        return ends[found] if found < len(ends) else len(self.body)
+
+    def statement_end(self, start: int) -> int:
+        first = _SPACE.match(self.body, start).end()
+        if self.body[first:first + 1] == "{":
+            close = self.braces.get(first)
+            return close + 1 if close is not None else len(self.body)
+        semicolon = self.body.find(";", start)
+        return semicolon + 1 if semicolon >= 0 else len(self.body)
+
+
+def _pairs(text: str, opening: str, closing: str) -> dict[int, int]:
+    """Offset of each opening bracket -> offset of the one closing it (depth counted from the opening one)."""
+    pairs, open_ = {}, []
+    for match in re.finditer(re.escape(opening) + "|" + re.escape(closing), text):
+        if match[0] == opening:
+            open_.append(match.start())
+        elif open_:
+            pairs[open_.pop()] = match.start()
+    return pairs
+
+
 def _fallbacks(body: str, apis: set[str], sources: CSources) -> dict[int, str]:
     """offset of a call -> the API whose VIR_ERR_NO_SUPPORT failure leads to it."""
     calls = [(m.start(), m[1]) for m in _CALL.finditer(body) if m[1] in apis or sources.body(m[1]) is not None]
+    offsets = [offset for offset, _ in calls]
+    code = _Code(body)
     found = {}
     for no_support in _NO_SUPPORT.finditer(body):
-        before = [c for c in calls if c[0] < no_support.start()]
-        if not before or before[-1][1] not in apis:
+        index = bisect_left(offsets, no_support.start())
+        if not index or calls[index - 1][1] not in apis:
             continue
-        start, end = _recovery(body, no_support.start())
-        found.update({offset: before[-1][1] for offset, api in calls if start <= offset < end and api != before[-1][1]})
+        failed = calls[index - 1][1]
+        start, end = _recovery(code, no_support.start())
+        found.update({offset: failed for offset, api in calls[bisect_left(offsets, start):bisect_left(offsets, end)]
+                      if api != failed})
     return found
 
 
-def _recovery(body: str, at: int) -> tuple[int, int]:
+def _recovery(code: _Code, at: int) -> tuple[int, int]:
     """The code that runs when the failure tested at `at` is VIR_ERR_NO_SUPPORT."""
-    condition = _enclosing_condition(body, at)
+    body = code.body
+    condition = _enclosing_condition(code, at)
     if condition is None:
         return at, at
     open_paren, close = condition
     negated = "!=" in body[open_paren:close] or "!(" in body[open_paren:close]
     after = close + 1
-    statement_end = _statement_end(body, after)
+    statement_end = code.statement_end(after)
     if not negated:
         return after, statement_end
     goto = _GOTO.match(body, after)
-    label = re.compile(rf"\b{goto[1]}\s*:") if goto else None
-    target = label.search(body, statement_end) if label else None
+    target = code.label(goto[1], statement_end) if goto else None
     if target is not None and goto[1] not in ("error", "cleanup", "done"):
-        return statement_end, target.start()
-    return statement_end, _block_end(body, at)
+        return statement_end, target
+    return statement_end, code.block_end(at)
 
 
-def _enclosing_condition(body: str, at: int) -> tuple[int, int] | None:
-    for match in reversed(list(_IF.finditer(body, 0, at))):
-        close = _matching(body, match.end() - 1, "(", ")")
+def _enclosing_condition(code: _Code, at: int) -> tuple[int, int] | None:
+    for open_paren, close in code.ifs_before(at):
         if close is not None and close > at:
-            return match.end() - 1, close
-    return None
-
-
-def _statement_end(body: str, start: int) -> int:
-    stripped = len(body[start:]) - len(body[start:].lstrip())
-    if body[start + stripped:start + stripped + 1] == "{":
-        close = _matching(body, start + stripped, "{", "}")
-        return close + 1 if close is not None else len(body)
-    semicolon = body.find(";", start)
-    return semicolon + 1 if semicolon >= 0 else len(body)
-
-
-def _block_end(body: str, at: int) -> int:
-    depth = 0
-    for index in range(at, len(body)):
-        depth += {"{": 1, "}": -1}.get(body[index], 0)
-        if depth < 0:
-            return index
-    return len(body)
-
-
-def _matching(text: str, start: int, opening: str, closing: str) -> int | None:
-    depth = 0
-    for index in range(start, len(text)):
-        depth += (text[index] == opening) - (text[index] == closing)
-        if depth == 0:
-            return index
+            return open_paren, close
     return None
 
 
 def _effects(sources: CSources, handler: str, options: set[str]) -> tuple[OptionEffect, ...]:
-    text, code = sources.text(handler), sources.body(handler)
+    text, code = sources.text(handler), _Code(sources.body(handler))
     variables = {m[1]: m[3] for m in _ASSIGNED.finditer(text) if m[3] in options}
     flags: dict[str, list[str]] = {}
-    for assignment in _FLAGS_OR.finditer(code):
+    for assignment in _FLAGS_OR.finditer(code.body):
         for option in _options_guarding(text, code, assignment.start(), variables):
             flags.setdefault(option, []).extend(c for c in _CONSTANT.findall(assignment[1]) if c not in flags.get(option, ()))
     strings = {m[2]: m[1] for m in _OUT_ARG.finditer(text) if m[1] in options}
-    enums = {strings[m[2]]: m[1] for m in _FROM_STRING.finditer(code) if m[2] in strings}
+    enums = {strings[m[2]]: m[1] for m in _FROM_STRING.finditer(code.body) if m[2] in strings}
     return tuple(OptionEffect(o, tuple(flags.get(o, ())), enums.get(o)) for o in sorted(flags.keys() | enums.keys()))
 
 
-def _options_guarding(text: str, code: str, at: int, variables: dict[str, str]) -> list[str]:
+def _options_guarding(text: str, code: _Code, at: int, variables: dict[str, str]) -> list[str]:
     """The options named in the condition of the innermost `if` whose statement holds offset at."""
-    for match in reversed(list(_IF.finditer(code, 0, at))):
-        close = _matching(code, match.end() - 1, "(", ")")
-        if close is None or _statement_end(code, close + 1) <= at:
+    for open_paren, close in code.ifs_before(at):
+        if close is None or code.statement_end(close + 1) <= at:
             continue
-        condition = text[match.end():close]
+        condition = text[open_paren + 1:close]
         named = [m[3] for m in _OPT_CALL.finditer(condition)]
         named += [variables[w] for w in _WORD.findall(condition) if w in variables]
         if named:
