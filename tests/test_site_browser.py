@@ -536,12 +536,19 @@ AXE_PAGES = [
 @pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core in .axe/ (make test-deps)")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_or_critical_accessibility_violation(browser, base_url, scheme):
+    assert serious_violations(browser, base_url, scheme, AXE_PAGES) == {}
+
+
+def serious_violations(browser, base_url: str, scheme: str, pages: list[str], ready: str | None = None) -> dict[str, list[str]]:
+    """axe-core's serious and critical violations of each page (in the colour SCHEME), once the READY selector shows."""
     context = browser.new_context(color_scheme=scheme)
     tab = context.new_page()
     found = {}
-    for path in AXE_PAGES:
+    for path in pages:
         tab.goto(base_url + path)
         tab.wait_for_load_state("networkidle")
+        if ready:
+            tab.locator(ready).first.wait_for()
         tab.add_script_tag(path=str(AXE))
         violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
                                   ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
@@ -549,7 +556,7 @@ def test_no_serious_or_critical_accessibility_violation(browser, base_url, schem
         if violations:
             found[path] = violations
     context.close()
-    assert found == {}
+    return found
 
 
 # --- phone width (issue 14) ------------------------------------------------------------

@@ -4,7 +4,7 @@ driver and release pages, agreeing with `kb check`; the form's checks said next 
 from __future__ import annotations
 
 import pytest
-from test_site_browser import AXE, base_url, browser, page, pytestmark, site_dir  # noqa: F401  (fixtures and marks)
+from test_site_browser import AXE, base_url, browser, page, pytestmark, serious_violations, site_dir  # noqa: F401  (fixtures and marks)
 
 from kbgen.answers import virsh
 from kbgen.answers.diagnose import check
@@ -268,21 +268,7 @@ DAEMON_PAGES = [
 @pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core in .axe/ (make test-deps)")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_or_critical_accessibility_violation_with_a_daemon_set(browser, base_url, scheme):
-    context = browser.new_context(color_scheme=scheme)
-    tab = context.new_page()
-    found = {}
-    for path in DAEMON_PAGES:
-        tab.goto(base_url + path)
-        tab.wait_for_load_state("networkidle")
-        tab.locator(".daemon-verdict, .daemon-message.error").first.wait_for()
-        tab.add_script_tag(path=str(AXE))
-        violations = tab.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-                                  ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                                  ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))")
-        if violations:
-            found[path] = violations
-    context.close()
-    assert found == {}
+    assert serious_violations(browser, base_url, scheme, DAEMON_PAGES, ready=".daemon-verdict, .daemon-message.error") == {}
 
 
 # --- the search box writes the query into the address once typing pauses (issue 14: latency per key) ------------
