@@ -216,3 +216,18 @@ def test_check_past_the_newest_ingested_release_cannot_tell(kb):
     result = json.loads(out)["results"][0]
     assert code == 4 and result["works"] is None and result["failure"] is None
     assert result["reason"].startswith("unknown: 13.0.0 is newer than the newest ingested release (12.8.0); as of 12.8.0: ")
+
+
+def test_check_past_the_newest_release_says_so_for_each_function_too(site_db, capsys):
+    assert kb_main(["--db", str(site_db), "check", "--json", "--server", "12.0.0", "--driver", "esx", "VIR_NODE_SUSPEND_TARGET_DISK"]) == 4
+    function = json.loads(capsys.readouterr().out)["results"][0]["functions"][0]
+    assert (function["works"], function["failure"], function["error"]) == (None, None, None)  # as of 11.3.0 esx lacks the API
+    assert function["reason"].startswith("unknown: 12.0.0 is newer than the newest ingested release (11.3.0); as of 11.3.0: ")
+
+
+def test_check_a_value_for_a_function_not_taking_it_and_a_virsh_line_without_a_command_are_usage_errors(site_db, capsys):
+    assert kb_main(["--db", str(site_db), "check", "--server", "11.3.0", "--driver", "qemu", "--api", "virConnectOpen",
+                    "VIR_NODE_SUSPEND_TARGET_DISK"]) == 2
+    assert "VIR_NODE_SUSPEND_TARGET_DISK is taken by virDomainPMSuspendForDuration" in capsys.readouterr().err
+    assert kb_main(["--db", str(site_db), "check", "--server", "11.3.0", "--", "virsh"]) == 2
+    assert "check -- virsh: name a virsh command" in capsys.readouterr().err

@@ -445,6 +445,15 @@ def test_check_a_virsh_command_line(real, capsys):
         ("virDomainPMSuspendForDuration", True), ("VIR_NODE_SUSPEND_TARGET_HYBRID", False)]
 
 
+def test_check_past_the_newest_analysed_tree_cannot_tell(real, capsys):
+    """12.8.0 is ingested but its source tree is not: whether qemu still accepts a flag there is unknown."""
+    code, answer = kb_json(real[0], capsys, "check", "--server", "12.8.0", "--driver", "qemu", "VIR_DOMAIN_UNDEFINE_KEEP_TPM")
+    assert code == 4 and answer["results"][0]["reason"] == "unknown past the newest analysed tree (11.3.0); accepted there"
+    code, answer = kb_json(real[0], capsys, "check", "--server", "12.8.0", "--driver", "qemu", "VIR_NODE_SUSPEND_TARGET_HYBRID",
+                           "--api", "virDomainPMSuspendForDuration")
+    assert code == 4 and answer["results"][0]["reason"].endswith("accepts VIR_NODE_SUSPEND_TARGET_HYBRID; unknown past 11.3.0")
+
+
 def test_check_a_virsh_command_line_counts_virsh_s_fallbacks(real, capsys):
     """undefine calls virDomainUndefineFlags and, on a daemon without it, virDomainManagedSaveRemove + virDomainUndefine;
     --managed-save needs the newer API (the older ones take no flags)."""
@@ -461,6 +470,10 @@ def test_check_typed_parameters_of_the_drivers_internal_migration_entry_points(r
     code, answer = kb_json(real[0], capsys, "check", "--server", "9.0.0", "--driver", "qemu", "VIR_MIGRATE_PARAM_DISKS_URI")
     assert code == 0 and answer["results"][0]["works"] is True
     assert "virDomainMigrateBegin3Params" in [f["function"] for f in answer["results"][0]["functions"]]
+    code, answer = kb_json(real[0], capsys, "check", "--server", "0.9.0", "--driver", "qemu", "VIR_MIGRATE_PARAM_DISKS_URI")
+    assert code == 3 and answer["results"][0]["works_from"]["version"] == "1.1.0"  # the entry points came with 1.1.0
+    code, answer = kb_json(real[0], capsys, "check", "--server", "9.0.0", "--driver", "esx", "VIR_MIGRATE_PARAM_DISKS_URI")
+    assert code == 3 and answer["results"][0]["failure"] == "not-supported"
     code, answer = kb_json(real[0], capsys, "check", "--server", "11.0.0", "--driver", "qemu", "VIR_DOMAIN_SAVE_PARAM_PARALLEL_CHANNELS")
     assert code == 3 and answer["results"][0]["works_from"]["lower"] == "11.2.0"
 

@@ -257,10 +257,17 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, 
     answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server,
               "server_release": known.placed(given, server), "driver": driver, "functions": []}
     found = answer | _verdict(conn, symbol, version_key(server), driver, api)
-    if found["works"] is not None and (newest := _newest_release(conn)) and version_key(server) > version_key(newest):
-        found |= {"works": None, "error": None,
-                  "reason": f"unknown: {server} is newer than the newest ingested release ({newest}); as of {newest}: {found['reason']}"}
+    if (newest := _newest_release(conn)) and version_key(server) > version_key(newest):
+        found = _unknown_past(found, server, newest) | {"functions": [_unknown_past(f, server, newest) for f in found["functions"]]}
     return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
+
+
+def _unknown_past(verdict: dict, server: str, newest: str) -> dict:
+    """VERDICT for a daemon newer than the newest ingested release: what held there, and that it cannot be told."""
+    if verdict["works"] is None:
+        return verdict
+    return verdict | {"works": None, "error": None,
+                      "reason": f"unknown: {server} is newer than the newest ingested release ({newest}); as of {newest}: {verdict['reason']}"}
 
 
 def _verdict(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
@@ -357,8 +364,9 @@ def _check_param(conn, symbol: dict, server: int, driver: str | None, api: str |
 def _check_value(conn, symbol: dict, server: int, driver: str | None, api: str | None) -> dict:
     if driver is None:
         return _without_driver(symbol, server, "value")
-    return _combined([_value_at(conn, symbol, t, driver, server) for t in symbol["taken_as_argument"]
-                      if t["role"] == "validated" and (api is None or t["name"].lower() == api.lower())])
+    takers = [t for t in symbol["taken_as_argument"] if t["role"] == "validated"]
+    api = query.taking_api({"name": symbol["name"], "taken_by": takers}, api)
+    return _combined([_value_at(conn, symbol, t, driver, server) for t in takers if api is None or t["name"] == api])
 
 
 def _without_driver(symbol: dict, server: int, what: str) -> dict:
@@ -366,6 +374,15 @@ def _without_driver(symbol: dict, server: int, what: str) -> dict:
     reason = (f"{symbol['name']} was added in {dated_text(symbol['since'])}" + _inside(arrived, server) if arrived is not True
               else f"the {what} exists in that release; pass --driver to check a driver")
     return {"works": arrived, "error": None, "works_from": symbol["since"], "reason": reason}
+
+
+def _past_tree(tree: str | None, server: int) -> bool:
+    """Whether SERVER is newer than TREE, the newest analysed source tree: a driver may have dropped what it accepted there."""
+    return bool(tree) and server > version_key(tree)
+
+
+def _past_tree_verdict(tree: str) -> dict:
+    return {"works": None, "error": None, "works_from": None, "reason": f"unknown past the newest analysed tree ({tree}); accepted there"}
 
 
 def _combined(verdicts: list[dict]) -> dict:
@@ -391,6 +408,8 @@ def _flag_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
     status, tree = verdict["status"], verdict["tree"]
     if status == "zero":
         return answer | {"works": True, "error": None, "works_from": None, "reason": "value 0: no bit for a mask to reject"}
+    if status == "accepted" and _past_tree(tree, server):
+        return answer | _past_tree_verdict(tree)
     if status == "accepted":
         arrived = _arrived(verdict["bit_since"], server)
         error = _flag_error(conn, symbol, function, driver, server) if arrived is False else None
@@ -410,13 +429,16 @@ def _flag_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
 def _param_at(conn, symbol: dict, verdict: dict, server: int) -> dict:
     """Whether the daemon's driver accepts the typed parameter in one function (an arguments.param_acceptance verdict) at SERVER."""
     function, driver = verdict["function"], verdict["driver"]
-    public = _function_symbol(conn, function)  # migration's typed parameters go to the drivers' internal entry points
-    api = _check_function(conn, public, server, driver) if public else {"works": True}
+    entry = _function_symbol(conn, function) or _entry_point(conn, function)
+    api = _check_function(conn, entry, server, driver) if entry else {"works": None, "error": None, "works_from": None,
+                                                                       "reason": f"no release of any driver has {function}"}
     answer = {"function": function, "status": verdict["status"]}
     if api["works"] is not True:
         return answer | api
     status, tree, param = verdict["status"], verdict["tree"], symbol["macro_value"]
     error = f"argument unsupported: parameter '{param}' not supported"
+    if status == "accepted" and _past_tree(tree, server):
+        return answer | _past_tree_verdict(tree)
     if status == "accepted":
         arrived = _arrived(verdict["since"], server)
         return answer | {"works": arrived, "error": error if arrived is False else None, "works_from": verdict["since"],
@@ -442,16 +464,17 @@ def _value_at(conn, symbol: dict, taker: dict, driver: str, server: int) -> dict
     answer = {"function": function, "status": status}
     if api["works"] is not True:
         return answer | api
-    row = conn.execute(
-        "SELECT c.release, c.known, c.[values], c.reason, r.version_key FROM enum_checks c JOIN releases r ON r.version = c.release"
-        " WHERE c.api = ? AND c.driver = ? AND c.argument = ? ORDER BY r.version_key > ?, abs(r.version_key - ?) LIMIT 1",
-        (function, driver, argument, server, server)).fetchone()
+    trees = [r for r in arguments.checks_by_tree(conn, "enum_checks", function, argument) if r["driver"] == driver]
+    before = [r for r in trees if r["version_key"] <= server]
+    row = before[-1] if before else trees[0] if trees else None
     unknown = {"works": None, "error": None, "works_from": None}
     if row is None or not row["known"]:
         why = row["reason"] if row else f"no check of {argument} by the {driver} driver is recorded"
         return answer | unknown | {"reason": f"the {driver} driver's accepted {argument} values are unknown ({why})"}
     accepts = symbol["name"] in row["values"].split()
     where = f"the {driver} driver's check of {argument} in {function} ({row['release']}: {row['reason']})"
+    if accepts and _past_tree(trees[-1]["release"], server):
+        return answer | unknown | {"reason": f"{where} accepts {symbol['name']}; unknown past {trees[-1]['release']}"}
     if accepts and server >= row["version_key"]:
         return answer | {"works": True, "error": None, "works_from": None, "reason": f"{where} accepts {symbol['name']}"}
     if accepts:
@@ -470,6 +493,13 @@ def _accepted_reason(symbol: dict, verdict: dict, server: int) -> str:
     if _arrived(symbol["since"], server) is False:
         text += f"; the name {symbol['name']} needs the headers of {bound_text(symbol['since'])} or later, older ones pass {bit} by another name"
     return text
+
+
+def _entry_point(conn, name: str) -> dict | None:
+    """{"name", "since"} of a driver entry point no header declares (migration's virDomainMigrateBegin3Params, which
+    typed parameters reach): dated by the first driver to have it, as hvsupport.html lists it."""
+    row = conn.execute("SELECT since, since_exact FROM driver_support WHERE api = ? ORDER BY since_key LIMIT 1", (name,)).fetchone()
+    return {"name": name, "since": query.support_version(row)} if row else None
 
 
 def _function_symbol(conn, name: str) -> dict | None:

@@ -176,6 +176,8 @@ def _virsh_answers(args, conn, query) -> tuple[list, list]:
     uri_driver, words = virsh.command_line(args.words if args.command == "virsh" else args.names)
     driver = query.known_driver(conn, args.driver or uri_driver)
     try:
+        if not words and args.command == "check":
+            raise query.BadQuery("check -- virsh: name a virsh command (`kb virsh` lists them)")
         if not words:
             return [virsh.commands(conn)], []
         answer = virsh.virsh(conn, words, driver)

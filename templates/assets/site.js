@@ -694,6 +694,8 @@
     if (check[1] === "unknown") return { ok: null, why: driver + "'s accepted " + argument + " values are unknown (" + check[3] + ")" };
     var where = driver + "'s check of " + argument + " in " + fn.getAttribute("data-api") + " (" + check[0] + ": " + check[3] + ")";
     var after = setting.key >= versionKey(check[0]);
+    var newest = checks[checks.length - 1][0];
+    if (check[1] === "ok" && setting.key > versionKey(newest)) return { ok: null, why: where + " accepts " + name + "; unknown past " + newest };
     if (check[1] === "ok") return after ? { ok: true, why: where + " accepts " + name } : { ok: null, why: where + " accepts " + name + "; not known for releases before " + check[0] };
     var only = where + " accepts only " + check[2].split(/\s+/).filter(Boolean).join(", ");
     var tooNew = !block.hasAttribute("data-bound") && setting.key < versionKey(block.getAttribute("data-since"));
