@@ -138,7 +138,7 @@ def test_search_empty_pattern_is_a_usage_error(kb):
 
 def test_search_without_results_exits_1(kb):
     code, out, err = kb("search", "zzzz")
-    assert code == 1 and "no symbol or XML path matches 'zzzz'" in out
+    assert code == 1 and "no symbol, XML path, binding or virsh command matches 'zzzz'" in out
 
 
 def test_diff_groups_by_kind_and_module(kb):
@@ -239,3 +239,11 @@ def test_kb_virsh_reads_a_command_line_of_the_fixture_tree(fixture_db, capsys):
 def test_kb_virsh_suggests_commands(fixture_db, capsys):
     assert kb_main(["--db", str(fixture_db), "virsh", "undefin"]) == 1
     assert "undefine" in capsys.readouterr().err
+
+
+def test_a_virsh_command_typed_where_a_symbol_is_expected_leads_to_kb_virsh(fixture_db, capsys):
+    assert kb_main(["--db", str(fixture_db), "since", "undefine"]) == 1
+    assert "'undefine' is a virsh command, not a libvirt symbol: `kb virsh undefine` shows the APIs it calls" in capsys.readouterr().err
+    assert kb_main(["--db", str(fixture_db), "search", "--json", "undef"]) == 0
+    found = json.loads(capsys.readouterr().out)["virsh"]
+    assert found[0]["command"] == "undefine" and "virDomainUndefineFlags" in found[0]["apis"]

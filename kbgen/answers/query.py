@@ -142,7 +142,8 @@ _NO_SYMBOL_FACTS = dict.fromkeys(("module", "file", "first_release", "last_relea
 def _internal_api(conn, name: str) -> dict:
     row = conn.execute("SELECT * FROM matrix_apis WHERE api = ? COLLATE NOCASE", (name,)).fetchone()
     if row is None:
-        raise NotFound(name, suggest(conn, name))
+        command = conn.execute("SELECT name FROM virsh_commands WHERE name = ?", (name.lower(),)).fetchone()
+        raise NotFound(name, ([f"kb virsh {command[0]}"] if command else []) + suggest(conn, name))
     return _NO_SYMBOL_FACTS | {
         "name": row["api"], "kind": "internal",
         "since": exact_version(row["version"]) if row["version"] else None,
@@ -271,7 +272,13 @@ def search(conn: sqlite3.Connection, pattern: str, limit: int = 20) -> dict:
             {"name": r["name"], "kind": r["kind"], "module": r["module"], "since": since_version(r["since"], bool(r["since_exact"]))}
             for r in rows[:limit]
         ],
-    } | search_paths(conn, pattern, limit) | _search_bindings(conn, pattern, limit)
+    } | search_paths(conn, pattern, limit) | _search_bindings(conn, pattern, limit) | _search_virsh(conn, pattern, limit)
+
+
+def _search_virsh(conn, pattern: str, limit: int) -> dict:
+    from kbgen.answers.virsh import search_commands
+
+    return {"virsh": search_commands(conn, pattern, limit) if not GLOB_CHARS & set(pattern) else []}
 
 
 def _search_bindings(conn, pattern: str, limit: int) -> dict:

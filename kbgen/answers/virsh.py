@@ -16,6 +16,18 @@ def commands(conn: sqlite3.Connection) -> dict:
                          for r in rows]}
 
 
+def search_commands(conn: sqlite3.Connection, pattern: str, limit: int) -> list[dict]:
+    """virsh commands whose name contains PATTERN (any case), the exact one first, each with the APIs it calls."""
+    escaped = pattern.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        "SELECT name, alias_of FROM virsh_commands WHERE name LIKE ? ESCAPE '\\' ORDER BY name != ?, length(name), name LIMIT ?",
+        (f"%{escaped}%", pattern.lower(), limit)).fetchall()
+    return [{"command": r["name"], "alias_of": r["alias_of"],
+             "apis": [c[0] for c in conn.execute("SELECT api FROM virsh_calls WHERE command = ? ORDER BY fallback_of IS NOT NULL, api",
+                                                 (r["alias_of"] or r["name"],))]}
+            for r in rows]
+
+
 def virsh(conn: sqlite3.Connection, words: list[str], driver: str | None = None) -> dict:
     """The answer for `virsh COMMAND [ARG...]` (words without `virsh`); driver: the connection's."""
     name, alias = _command(conn, words[0])

@@ -200,15 +200,24 @@ def show(answer: dict, s: Style) -> list[str]:
 
 def search(answer: dict, s: Style) -> list[str]:
     results = answer["results"]
-    if not results and not answer["paths"] and not answer.get("bindings"):
-        return [f"no symbol or XML path matches {answer['pattern']!r}"]
+    if not results and not answer["paths"] and not answer.get("bindings") and not answer.get("virsh"):
+        return [f"no symbol, XML path, binding or virsh command matches {answer['pattern']!r}"]
     pad = max((len(r["name"]) for r in results), default=0) + 2
     lines = [f"{r['name']:<{pad}}{r['kind']:<10}{(r['module'] or ''):<9}{s.version(bound_text(r['since']))}" for r in results]
     if answer["total"] > len(results):
         lines.append(s.dim(f"... {answer['total'] - len(results)} more; use --limit"))
     from kbgen.render import xmltext  # only for its commands: kb's start-up
 
-    return lines + xmltext.search_paths(answer, s) + bindingtext.search_lines(answer)
+    return lines + xmltext.search_paths(answer, s) + bindingtext.search_lines(answer) + _virsh_commands(answer)
+
+
+def _virsh_commands(answer: dict) -> list[str]:
+    found = answer.get("virsh") or []
+    pad = max((len(c["command"]) for c in found), default=0) + 2
+    return ["virsh commands:"] * bool(found) + [
+        f"  {c['command']:<{pad}}" + (f"alias of {c['alias_of']}; " if c["alias_of"] else "")
+        + (f"calls {', '.join(c['apis'][:4])}" + (f" and {len(c['apis']) - 4} more" if len(c["apis"]) > 4 else "") if c["apis"] else "calls no public API")
+        + f"  (kb virsh {c['command']})" for c in found]
 
 
 def diff(answer: dict, s: Style) -> list[str]:
@@ -273,6 +282,8 @@ def drivers(answer: dict, s: Style) -> list[str]:
 
 
 def not_found(name: str, suggestions: list[str]) -> str:
+    if suggestions and suggestions[0].startswith("kb virsh "):
+        return f"{name!r} is a virsh command, not a libvirt symbol: `{suggestions[0]}` shows the APIs it calls"
     text = f"{name!r}: " + ("in no ingested XML schema" if "/" in name else "not a libvirt symbol in this knowledge base")
     if suggestions:
         text += f"; did you mean {' or '.join(suggestions[:3])}?"
