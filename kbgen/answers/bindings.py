@@ -57,8 +57,8 @@ def resolve(conn: sqlite3.Connection, typed: str) -> dict | None:
     if go:
         return go | {"typed": typed, "binding": rest} | oldest
     rows = _rows(conn, "member = ? AND c_symbol IS NOT NULL", (member,))
-    if module:
-        rows = [r for r in rows if r["module"] == module]
+    if module:  # the module's own first; another module's when it has none (a name imported from the wrong one)
+        rows = [r for r in rows if r["module"] == module] or rows
     rows = sorted(rows, key=lambda r: not _is_symbol(conn, r["c_symbol"]))  # calling a public symbol first
     if not rows:
         return None

@@ -706,6 +706,7 @@
     else if (rule && kb.symbols.has(rule)) Object.assign(fields, { c_symbol: rule, matched_by: "naming rule" });
     else {
       var elsewhere = bindingsWith(kb, member, cls ? null : module || "libvirt");
+      if (!elsewhere.length && !cls) elsewhere = bindingsWith(kb, member, null);  /* a name of another libvirt module */
       if (elsewhere.length) {
         Object.assign(fields, { matched_by: "another class", elsewhere: elsewhere });
         return {
