@@ -231,3 +231,9 @@ def test_check_a_value_for_a_function_not_taking_it_and_a_virsh_line_without_a_c
     assert "VIR_NODE_SUSPEND_TARGET_DISK is taken by virDomainPMSuspendForDuration" in capsys.readouterr().err
     assert kb_main(["--db", str(site_db), "check", "--server", "11.3.0", "--", "virsh"]) == 2
     assert "check -- virsh: name a virsh command" in capsys.readouterr().err
+
+
+def test_a_virsh_line_with_a_value_virsh_refuses_is_a_usage_error(site_db, capsys):
+    for words, said in ((["--target", "bogus"], "--target bogus"), (["--target"], "--target without a value")):
+        assert kb_main(["--db", str(site_db), "check", "--server", "11.3.0", "--driver", "qemu", "--", "virsh", "dompmsuspend", *words]) == 2
+        assert f"{said}: virsh dompmsuspend accepts mem, disk, hybrid" in capsys.readouterr().err

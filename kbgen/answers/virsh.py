@@ -121,7 +121,21 @@ def _chosen(options: dict, args: list[str]) -> list[tuple[str, str | None]]:
                 positional = [o for o in positional if o != name]
         elif positional:
             chosen.append((positional.pop(0), arg))
+    for option, value in chosen:
+        _known_value(options[option], value)
     return [(o, v) for o, v in chosen if _split(options[o]["flags"]) or _value_constant(options[o], v)]
+
+
+def _known_value(option: dict, value: str | None) -> None:
+    """BadQuery when an option that takes one of a list of strings (`--target mem|disk|hybrid`) is given another: virsh refuses it."""
+    if not option["values"]:
+        return
+    import json
+
+    accepted = list(json.loads(option["values"]))
+    if value not in accepted:
+        given = f"--{option['option']} {value}" if value else f"--{option['option']} without a value"
+        raise query.BadQuery(f"{given}: virsh {option['command']} accepts {', '.join(accepted)}")
 
 
 def _unknown(options: dict, args: list[str]) -> list[str]:
