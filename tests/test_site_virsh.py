@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from site_fixture import write_site_db
 from test_site import page, words
 from test_site_browser import CHROMIUM, base_url, browser, search_for, site_dir  # noqa: F401 (fixtures)
@@ -150,6 +149,7 @@ def test_a_variable_name_is_read_as_its_class_even_when_the_shorter_query_matche
 def test_virsh_results_open_the_command_page_and_an_alias_its_command(tab, base_url):  # noqa: F811
     search_for(tab, base_url, "undef-alias")
     first = tab.locator("#results li").first
-    expect(first).to_contain_text("alias of undefine; calls virDomainUndefineFlags")  # waits while the list is redrawn
+    tab.locator("#results li", has_text="alias of undefine; calls virDomainUndefineFlags").first.wait_for()  # while the list is redrawn
+    assert "alias of undefine; calls virDomainUndefineFlags" in first.inner_text()
     first.click()
     tab.wait_for_url("**/virsh/undefine.html")
