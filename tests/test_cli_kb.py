@@ -247,3 +247,14 @@ def test_a_virsh_command_typed_where_a_symbol_is_expected_leads_to_kb_virsh(fixt
     assert kb_main(["--db", str(fixture_db), "search", "--json", "undef"]) == 0
     found = json.loads(capsys.readouterr().out)["virsh"]
     assert found[0]["command"] == "undefine" and "virDomainUndefineFlags" in found[0]["apis"]
+
+
+def test_kb_virsh_lists_what_the_plain_command_s_options_would_select(fixture_db, capsys):
+    assert kb_main(["--db", str(fixture_db), "virsh", "undefine"]) == 0
+    out = capsys.readouterr().out
+    assert "  options  " in out and "--nvram: VIR_DOMAIN_UNDEFINE_NVRAM" in out
+    assert kb_main(["--db", str(fixture_db), "virsh", "--json", "undefine", "--nvram"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [c["name"] for c in next(c for c in answer["choices"] if c["option"] == "nvram")["constants"]] == ["VIR_DOMAIN_UNDEFINE_NVRAM"]
+    assert kb_main(["--db", str(fixture_db), "virsh", "undefine", "--nvram"]) == 0
+    assert "  options  " not in capsys.readouterr().out  # a command line shows what it selects, not every choice

@@ -45,6 +45,7 @@ def virsh(conn: sqlite3.Connection, words: list[str], driver: str | None = None)
         "options": [{"option": o, "given": v} for o, v in chosen], "unknown_options": _unknown(options, words[1:]),
         "apis": apis, "flag_options": flags, "value_options": values,
         "fallbacks": [{"api": c["api"], "instead_of": c["fallback_of"]} for c in calls if c["fallback_of"]],
+        "choices": _choices(conn, options),
         "works_from": _works_from(apis, flags + values) if driver else None,
         "undetermined": row["unknown"], "tree": row["tree"], "origin": row["origin"],
     }
@@ -124,6 +125,19 @@ def _chosen(options: dict, args: list[str]) -> list[tuple[str, str | None]]:
     for option, value in chosen:
         _known_value(options[option], value)
     return [(o, v) for o, v in chosen if _split(options[o]["flags"]) or _value_constant(options[o], v)]
+
+
+def _choices(conn, options: dict) -> list[dict]:
+    """Every option of the command that sets a flag or stands for enum values, with the constants and their versions."""
+    import json
+
+    found = []
+    for name, option in options.items():
+        values = json.loads(option["values"]) if option["values"] else {}
+        constants = [(None, flag) for flag in _split(option["flags"])] + [(v, c) for v, c in values.items() if c]
+        if constants:
+            found.append({"option": name, "constants": [_symbol(conn, c, name, v) for v, c in constants]})
+    return found
 
 
 def _known_value(option: dict, value: str | None) -> None:

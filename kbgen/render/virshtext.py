@@ -20,6 +20,8 @@ def virsh(answer: dict, s) -> list[str]:
     for symbol in answer["flag_options"] + answer["value_options"]:
         given = f"--{symbol['option']}" + (f" {symbol['given']}" if symbol["given"] else "")
         lines.append(f"  {'flag' if not symbol['given'] else 'value':<8} {given} -> {symbol['name']} {bound_text(symbol['since'])}")
+    if not answer["options"]:  # the plain command: what its options would select
+        lines += _choices(answer["choices"])
     for fallback in answer["fallbacks"]:
         lines.append(f"  fallback {fallback['api']} when the daemon lacks {fallback['instead_of']}")
     if answer["driver"]:
@@ -30,6 +32,14 @@ def virsh(answer: dict, s) -> list[str]:
     if answer["undetermined"]:
         lines.append(f"  unknown  {answer['undetermined']}")
     lines.append(f"  source   tools/ of {answer['tree']}:{answer['origin']}")
+    return lines
+
+
+def _choices(choices: list[dict]) -> list[str]:
+    lines = []
+    for index, choice in enumerate(choices):
+        picks = " · ".join((f"{c['given']} -> " if c["given"] else "") + f"{c['name']} {bound_text(c['since'])}" for c in choice["constants"])
+        lines.append(f"  {'options' if index == 0 else '':<8} --{choice['option']}: {picks}")
     return lines
 
 
