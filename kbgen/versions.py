@@ -41,6 +41,16 @@ def key_version(key: int) -> str:
     return f"{key // 1_000_000}.{key // 1_000 % 1_000}.{key % 1_000}"
 
 
+def surely_by(version: dict) -> str:
+    """The release by which a version answer (exact, or a bound: docs/json.md VERSION) surely arrived."""
+    return version["version"] if version["exact"] else version["upper"]
+
+
+def latest(versions: list[dict | None]) -> dict | None:
+    """The newest of VERSIONS, by the release each surely arrived by; None when there are none or one is unknown."""
+    return max(versions, key=lambda v: version_key(surely_by(v))) if versions and None not in versions else None
+
+
 def _checked(text: str) -> str:
     text = text.strip()
     if not is_version(text):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from kbgen.versions import version_key
+from kbgen.versions import surely_by, version_key
 
 
 def param_version(row) -> dict:
@@ -102,7 +102,7 @@ def past_sources(version: dict | None, tree: str | None) -> bool:
     """Whether VERSION may lie after TREE, where the analysed sources end."""
     if version is None or tree is None:
         return tree is None
-    return version_key(version["version"] if version["exact"] else version["upper"]) > version_key(tree)
+    return version_key(surely_by(version)) > version_key(tree)
 
 
 # --- enum arguments: event IDs, values drivers validate ------------------------------------

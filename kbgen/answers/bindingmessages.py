@@ -13,7 +13,7 @@ import sqlite3
 from kbgen.answers import bindings, query
 from kbgen.answers.known_releases import KnownReleases
 from kbgen.render.bounds import dated_text
-from kbgen.versions import version_key
+from kbgen.versions import surely_by, version_key
 
 CLOSE_NAMES = 3  # close names offered for a name kbgen does not know
 CLOSE_CUTOFF = 0.8  # difflib's similarity ratio they need
@@ -44,7 +44,7 @@ def compiler_name(conn: sqlite3.Connection, name: str) -> dict:
         close = close_names(name, [r[0] for r in conn.execute("SELECT name FROM symbols")])
         return answer | {"close": close} | _unknown_words(name, close)
     kind, since = found
-    needed = _newest(since)
+    needed = surely_by(since)
     return answer | {
         "symbol_kind": kind, "since": since, "needed": needed,
         "meaning": f"{name} ({kind}) was added in libvirt {dated_text(since)}: the installed libvirt headers (libvirt-dev) are older than {needed}",
@@ -97,15 +97,10 @@ def _symbol(conn, name: str) -> tuple[str, dict] | None:
     return row["kind"], since
 
 
-def _newest(version: dict) -> str:
-    """The release by which VERSION surely arrived."""
-    return version["version"] if version["exact"] else version["upper"]
-
-
 def _needed(since: dict | None, first: str | None, oldest: str | None) -> str | None:
     """The libvirt-python release that surely has a binding: its C symbol's, or its first ingested release when an older
     ingested one lacked it; None when neither is known."""
-    known = [v for v in (_newest(since) if since else None, first if first != oldest else None) if v]
+    known = [v for v in (surely_by(since) if since else None, first if first != oldest else None) if v]
     return max(known, key=version_key) if known else None
 
 

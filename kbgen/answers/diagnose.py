@@ -26,7 +26,7 @@ from kbgen.answers import (
 from kbgen.answers.known_releases import KnownReleases
 from kbgen.answers.named_symbols import NamedSymbols
 from kbgen.render.bounds import bound_text, dated_text, since_text
-from kbgen.versions import is_version, key_version, version_key
+from kbgen.versions import is_version, key_version, latest, surely_by, version_key
 
 PATTERNS_FILE = os.path.join(os.path.dirname(__file__), "explain_patterns.json")
 REGEX_FLAGS = {"i": "IGNORECASE"}  # a pattern's flags, by the name of their re flag (re is imported only to explain)
@@ -197,11 +197,6 @@ def _decoded(conn, api: str, driver: str, bit: int) -> dict | None:
             "driver_accepts_since": found["bit_since"], "accepted_by": sorted(set(accepting) - {driver})}
 
 
-def _newest(version: dict) -> str:
-    """The release by which VERSION surely arrived."""
-    return version["version"] if version["exact"] else version["upper"]
-
-
 def _not_supported(conn, api: str) -> dict:
     drivers = query.drivers_of(conn, api)
     listed = [f"{d['driver']} {bound_text(d['since'])}" + (f" (removed in {d['removed_in']})" if d["removed_in"] else "") for d in drivers]
@@ -257,7 +252,7 @@ def check(conn: sqlite3.Connection, server: str, driver: str | None, name: str, 
     answer = {"name": symbol["name"], "kind": symbol["kind"], "server": server,
               "server_release": known.placed(given, server), "driver": driver, "functions": []}
     found = answer | _verdict(conn, symbol, version_key(server), driver, api)
-    if (newest := _newest_release(conn)) and version_key(server) > version_key(newest):
+    if (newest := newest_release(conn)) and version_key(server) > version_key(newest):
         found = _unknown_past(found, server, newest) | {"functions": [_unknown_past(f, server, newest) for f in found["functions"]]}
     return _with_failure(found | {"functions": [_with_failure(f) for f in found["functions"]]})
 
@@ -283,7 +278,8 @@ def _verdict(conn, symbol: dict, server: int, driver: str | None, api: str | Non
             "reason": "compile-time symbol: it needs libvirt's headers of that release, the daemon plays no part"}
 
 
-def _newest_release(conn) -> str | None:
+def newest_release(conn) -> str | None:
+    """The newest ingested release: nothing is known of later ones."""
     row = conn.execute("SELECT version FROM releases ORDER BY version_key DESC LIMIT 1").fetchone()
     return row[0] if row else None
 
@@ -343,7 +339,7 @@ def _driver_later(conn, symbol: dict, driver: str, gap: dict) -> dict:
     since = query.support_version(row)
     if row["removed_in"]:
         return gap | {"reason": gap["reason"] + f"; the {driver} driver had it from {row['since']} to {row['removed_in']}"}
-    if row["since_key"] <= version_key(_newest(symbol["since"])):
+    if row["since_key"] <= version_key(surely_by(symbol["since"])):
         return gap
     return gap | {"works_from": since, "reason": gap["reason"] + f"; the {driver} driver implements it from {dated_text(since)}"}
 
@@ -392,9 +388,8 @@ def _combined(verdicts: list[dict]) -> dict:
     failing = next((v for v in verdicts if v["works"] is False), None)
     counts = {word: sum(v["works"] is value for v in verdicts) for word, value in (("work", True), ("fail", False), ("cannot tell", None))}
     works = False if failing else None if counts["cannot tell"] else True
-    froms = [v["works_from"] for v in verdicts]
-    latest = max(froms, key=lambda v: version_key(_newest(v))) if None not in froms else None
-    return {"works": works, "error": failing["error"] if failing else None, "works_from": latest, "functions": verdicts,
+    return {"works": works, "error": failing["error"] if failing else None, "works_from": latest([v["works_from"] for v in verdicts]),
+            "functions": verdicts,
             "reason": f"{len(verdicts)} functions take it: " + ", ".join(f"{n} {word}" for word, n in counts.items() if n)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from kbgen.answers import query
-from kbgen.versions import version_key
+from kbgen.versions import latest
 
 
 def commands(conn: sqlite3.Connection) -> dict:
@@ -76,9 +76,8 @@ def check_line(conn: sqlite3.Connection, answer: dict, check) -> list[dict]:
         if found["works"] is not True and fallbacks and name not in flagged:
             instead = [_checked(conn, check, f) for f in fallbacks]
             if all(i and i["works"] is True for i in instead):
-                froms = [i["works_from"] for i in instead]
-                latest = max(froms, key=lambda v: version_key(v.get("version") or v["upper"])) if None not in froms else None
-                found = found | {"works": True, "error": None, "failure": None, "error_code": None, "works_from": latest,
+                found = found | {"works": True, "error": None, "failure": None, "error_code": None,
+                                 "works_from": latest([i["works_from"] for i in instead]),
                                  "reason": f"{found['reason']}; virsh falls back to {' and '.join(fallbacks)}, which work there"}
         results.append(found)
     return results
@@ -200,9 +199,7 @@ def _works_from(apis: list[dict], symbols: list[dict]) -> dict | None:
     needed = [a["driver_since"] for a in apis if not a["fallback_of"] and a["served"] and not _has_fallback(a, apis)]
     needed += [a["driver_since"] for a in apis if _has_fallback(a, apis) and symbols]  # the older API takes no flags
     needed += [s["since"] for s in symbols]
-    if not needed or any(v is None for v in needed):
-        return None
-    return max(needed, key=lambda v: version_key(v.get("version") or v["upper"]))
+    return latest(needed)
 
 
 def _has_fallback(api: dict, apis: list[dict]) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from kbgen.answers import argmessages, bindings, flagbits, messages, query
-from kbgen.answers.diagnose import pattern_table
+from kbgen.answers.diagnose import newest_release, pattern_table
 from kbgen.render.bounds import bound_text, since_text
 
 
@@ -18,12 +18,11 @@ def message_facts(conn: sqlite3.Connection) -> dict:
     catalogue: the message catalogue (kbgen/answers/messages.py), see _catalogue(); bindings: python3-libvirt name ->
     [C symbol or null, first ingested release], oldest_binding: the oldest ingested python3-libvirt release, release_dates:
     release -> date (for kbgen/answers/bindingmessages.py)."""
-    newest = conn.execute("SELECT version FROM releases ORDER BY version_key DESC LIMIT 1").fetchone()
     return {
         "programs": _programs(conn), "events": _events(conn), "params": _params(conn), "masks": _masks(conn),
         "driver_groups": _grouped(conn, "SELECT DISTINCT driver, driver_group FROM driver_support ORDER BY 1, 2"),
         "api_groups": _grouped(conn, "SELECT DISTINCT api, driver_group FROM driver_support ORDER BY 1, 2"),
-        "newest_release": newest[0] if newest else None,
+        "newest_release": newest_release(conn),
         "catalogue": _catalogue(conn),
         "virsh_handlers": _virsh_handlers(conn),
         "bindings": {r[0]: [r[1], r[2]] for r in conn.execute("SELECT name, c_symbol, first_release FROM bindings ORDER BY name")},
